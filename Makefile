@@ -1,0 +1,55 @@
+# Scrubroom developer commands. `make run` and `make test` work on a fresh clone:
+# they find a Python 3.12+ interpreter, create .venv, install and migrate.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# Local runs use the embedded default: SQLite, in-memory channel layer, private media folder
+# under var/, console email. DEBUG is on only for `make run`; nothing else turns it on.
+RUN_ENV := SCRUBROOM_DEBUG=1 SCRUBROOM_REGION=$${SCRUBROOM_REGION:-local}
+
+.PHONY: run test lint bench migrations-check venv clean
+
+# Tries $PYTHON, then python3.13/3.12/python3 on PATH, then pyenv's installed versions
+# (pyenv's own python3.12 shim fails unless PYENV_VERSION is set, so it is probed, not trusted).
+define find_python
+for c in "$${PYTHON:-}" python3.13 python3.12 python3 \
+         $$(command -v pyenv >/dev/null 2>&1 && ls -d "$$(pyenv root)"/versions/3.1[2-9]*/bin/python3 2>/dev/null) \
+         $$(ls -d "$$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+  [ -n "$$c" ] || continue; \
+  if "$$c" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$c"; exit 0; fi; \
+done; exit 1
+endef
+
+$(BIN)/.installed: pyproject.toml
+	@py=$$( $(find_python) ) || { \
+	  echo "Scrubroom needs Python 3.12 or newer and none was found." >&2; \
+	  echo "Install one (Debian/Ubuntu: 'apt-get install python3.12 python3.12-venv'; pyenv: 'pyenv install 3.12')," >&2; \
+	  echo "or point PYTHON at it: 'make run PYTHON=/path/to/python3.12'." >&2; exit 1; }; \
+	echo "Using $$py ($$("$$py" --version))"; \
+	[ -x $(BIN)/python ] || "$$py" -m venv $(VENV); \
+	$(BIN)/python -m pip install --quiet --upgrade pip && \
+	$(BIN)/python -m pip install --quiet -e '.[dev]' && touch $@
+
+venv: $(BIN)/.installed
+
+run: venv
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+migrations-check: venv
+	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: venv
+	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(BIN)/python "$$f"; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) var/

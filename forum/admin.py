@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from forum.models import Specialty
+from moderation.audit import record
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Members and cases point at specialties; retire one with "active" instead.
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Specialty, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        record(
+            actor=request.user,
+            action="specialty.change" if change else "specialty.add",
+            target=obj,
+            fields=sorted(form.changed_data),
+        )

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from forum import views
+from members import staff_views
+from members import views as member_views
+from moderation import views as moderation_views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("policies/privacy/", views.policy, {"page": "privacy"}, name="policy_privacy"),
+    path("policies/guidelines/", views.policy, {"page": "guidelines"}, name="policy_guidelines"),
+    path("accounts/", include("allauth.urls")),
+    path("membership/", member_views.membership_status, name="membership_status"),
+    path("membership/apply/", member_views.apply, name="membership_apply"),
+    path("members/<int:pk>/", member_views.profile, name="member_profile"),
+    path("staff/applications/", staff_views.application_list, name="staff_application_list"),
+    path(
+        "staff/applications/<int:pk>/",
+        staff_views.application_detail,
+        name="staff_application_detail",
+    ),
+    path(
+        "staff/applications/<int:pk>/documents/<int:document_pk>/",
+        staff_views.application_document,
+        name="staff_application_document",
+    ),
+    path("staff/members/", staff_views.member_list, name="staff_member_list"),
+    path("staff/members/<int:pk>/", staff_views.member_detail, name="staff_member_detail"),
+    path("staff/members/<int:pk>/status/", staff_views.member_status, name="staff_member_status"),
+    path("staff/members/<int:pk>/roles/", staff_views.member_roles, name="staff_member_roles"),
+    path("staff/audit/", moderation_views.audit_log, name="staff_audit_log"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from forum.models import Specialty
+from moderation.models import ModeratorScope
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    specialties = Specialty.objects.active()
+    scopes = ModeratorScope.objects.filter(
+        user__status="verified", user__is_active=True
+    ).select_related("user__profile", "specialty")
+    moderators: dict[int, list] = {}
+    for scope in scopes:
+        moderators.setdefault(scope.specialty_id, []).append(scope.user)
+    rows = [(specialty, moderators.get(specialty.pk, [])) for specialty in specialties]
+    return render(request, "forum/home.html", {"rows": rows})
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        return False
+
+
+async def _channel_layer_roundtrip() -> bool:
+    layer = get_channel_layer()
+    channel = await layer.new_channel(prefix="healthz")
+    token = uuid.uuid4().hex
+    await layer.send(channel, {"type": "healthz", "token": token})
+    message = await layer.receive(channel)
+    return message.get("token") == token
+
+
+def _channel_layer_ok() -> bool:
+    try:
+        return async_to_sync(_channel_layer_roundtrip)()
+    except Exception:
+        return False
+
+
+@require_GET
+@never_cache
+@login_not_required
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: reachability only, no versions, hosts or counts."""
+    checks = {"database": _database_ok(), "channel_layer": _channel_layer_ok()}
+    healthy = all(checks.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "region": settings.SCRUBROOM_REGION,
+        **{name: "ok" if ok else "unreachable" for name, ok in checks.items()},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+@login_not_required
+def policy(request: HttpRequest, page: str) -> HttpResponse:
+    return render(request, f"forum/policies/{page}.html")

@@ -1,0 +1,255 @@
+"""Verbs that change a membership: apply, decide, suspend, reinstate, deactivate, grant roles.
+
+Each verb checks the actor's permission, changes the rows in one transaction, appends an
+audit entry for every admin action, and sends its email only after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from forum.models import Specialty
+from members.models import Application, CredentialDocument, Profile, User
+from members.permissions import check_can_grant, check_is_admin
+from moderation.audit import record
+from moderation.models import ModeratorScope
+
+
+class InvalidTransition(Exception):
+    """The member or application is not in a state this action applies to."""
+
+
+# Applications -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_application(
+    user: User, *, profile: dict, documents: Iterable[tuple[UploadedFile, str]] = ()
+) -> Application:
+    """Create or resubmit `user`'s application. `documents` are (file, checked content type)."""
+    if user.status != User.Status.APPLICANT:
+        raise InvalidTransition("Only applicants can submit an application")
+    application = Application.objects.filter(user=user).first()
+    if application is not None and not application.can_be_edited_by_applicant:
+        raise InvalidTransition("This application is waiting for a decision")
+    Profile.objects.update_or_create(user=user, defaults=profile)
+    if application is None:
+        application = Application.objects.create(user=user)
+    else:
+        application.status = Application.Status.PENDING
+        application.submitted_at = timezone.now()
+        application.decided_at = None
+        application.decided_by = None
+        application.save()
+    for upload, content_type in documents:
+        CredentialDocument.objects.create(
+            application=application, file=upload, content_type=content_type, size=upload.size
+        )
+    return application
+
+
+def _decide(application: Application, status: str, *, by: User, note: str) -> None:
+    check_is_admin(by)
+    if application.status != Application.Status.PENDING:
+        raise InvalidTransition("Only pending applications can be decided")
+    application.status = status
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.decision_note = note
+    application.save()
+
+
+def _delete_documents(application: Application) -> None:
+    """Credential documents are kept only until the decision (GDPR data minimisation)."""
+    documents = list(application.documents.all())
+    for document in documents:
+        document.delete()
+    # Delete the files only once the rows are gone for good.
+    names = [document.file.name for document in documents]
+    storage = CredentialDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+def _email_applicant(application: Application, template: str) -> None:
+    user = application.user
+    context = {"application": application, "user": user}
+    subject = render_to_string(f"members/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"members/email/{template}_message.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    )
+
+
+@transaction.atomic
+def approve_application(application: Application, *, by: User, note: str = "") -> None:
+    _decide(application, Application.Status.APPROVED, by=by, note=note)
+    member = application.user
+    member.status = User.Status.VERIFIED
+    member.verified_at = application.decided_at
+    member.save(update_fields=["status", "verified_at"])
+    document_count = application.documents.count()
+    _delete_documents(application)
+    record(
+        actor=by, action="application.approve", target=application, reason=note,
+        member_id=member.pk, documents_deleted=document_count,
+    )
+    _email_applicant(application, "application_approved")
+
+
+@transaction.atomic
+def reject_application(application: Application, *, by: User, reason: str) -> None:
+    if not reason.strip():
+        raise ValueError("A rejection needs a reason the applicant can read")
+    _decide(application, Application.Status.REJECTED, by=by, note=reason)
+    document_count = application.documents.count()
+    _delete_documents(application)
+    record(
+        actor=by, action="application.reject", target=application, reason=reason,
+        member_id=application.user_id, documents_deleted=document_count,
+    )
+    _email_applicant(application, "application_rejected")
+
+
+@transaction.atomic
+def request_more_information(application: Application, *, by: User, note: str) -> None:
+    """Not a decision: the documents stay so the applicant can add to them."""
+    if not note.strip():
+        raise ValueError("Say what information is needed")
+    _decide(application, Application.Status.MORE_INFO, by=by, note=note)
+    record(
+        actor=by, action="application.request_info", target=application, reason=note,
+        member_id=application.user_id,
+    )
+    _email_applicant(application, "application_more_info")
+
+
+# Membership status ------------------------------------------------------------------------
+
+
+def end_all_sessions(user: User) -> int:
+    """Delete every session `user` has, so each device is signed out at its next request.
+
+    allauth's usersessions records each login. A session it missed would still be refused,
+    because the verbs that call this have made the account inactive first.
+    """
+    sessions = list(UserSession.objects.filter(user=user))
+    for user_session in sessions:
+        user_session.end()
+    return len(sessions)
+
+
+def _set_status(member: User, status: str, *, by: User, reason: str, allowed_from: set) -> None:
+    check_is_admin(by)
+    if member.pk == by.pk:
+        raise InvalidTransition("Admins cannot change their own membership status")
+    if member.status not in allowed_from:
+        raise InvalidTransition(f"Cannot go from {member.status} to {status}")
+    if not reason.strip():
+        raise ValueError("A reason is required")
+    previous = member.status
+    member.status = status
+    member.is_active = status == User.Status.VERIFIED
+    member.save(update_fields=["status", "is_active"])
+    record(
+        actor=by, action=f"member.{status}", target=member, reason=reason,
+        previous_status=previous,
+    )
+
+
+@transaction.atomic
+def suspend_member(member: User, *, by: User, reason: str) -> None:
+    _set_status(
+        member, User.Status.SUSPENDED, by=by, reason=reason,
+        allowed_from={User.Status.VERIFIED},
+    )
+    transaction.on_commit(lambda: end_all_sessions(member))
+
+
+@transaction.atomic
+def reinstate_member(member: User, *, by: User, reason: str) -> None:
+    _set_status(
+        member, User.Status.VERIFIED, by=by, reason=reason,
+        allowed_from={User.Status.SUSPENDED},
+    )
+
+
+@transaction.atomic
+def deactivate_member(member: User, *, by: User, reason: str) -> None:
+    """For a member who has left: access ends at once; their roles go with it."""
+    _set_status(
+        member, User.Status.DEACTIVATED, by=by, reason=reason,
+        allowed_from={User.Status.APPLICANT, User.Status.VERIFIED, User.Status.SUSPENDED},
+    )
+    ModeratorScope.objects.filter(user=member).delete()
+    if member.is_admin:
+        member.is_admin = False
+        member.save(update_fields=["is_admin"])
+    transaction.on_commit(lambda: end_all_sessions(member))
+
+
+# Roles ------------------------------------------------------------------------------------
+
+
+def _check_role_change(member: User, *, by: User, reason: str) -> None:
+    check_can_grant(by)
+    if not member.is_verified_member:
+        raise InvalidTransition("Roles are for verified members only")
+    if not reason.strip():
+        raise ValueError("A reason is required")
+
+
+@transaction.atomic
+def grant_moderator(member: User, specialty: Specialty, *, by: User, reason: str) -> None:
+    _check_role_change(member, by=by, reason=reason)
+    scope, created = ModeratorScope.objects.get_or_create(
+        user=member, specialty=specialty, defaults={"granted_by": by}
+    )
+    if not created:
+        raise InvalidTransition("Already a moderator of this specialty")
+    record(
+        actor=by, action="role.grant_moderator", target=member, reason=reason,
+        specialty=specialty.slug,
+    )
+
+
+@transaction.atomic
+def revoke_moderator(member: User, specialty: Specialty, *, by: User, reason: str) -> None:
+    _check_role_change(member, by=by, reason=reason)
+    deleted, _ = ModeratorScope.objects.filter(user=member, specialty=specialty).delete()
+    if not deleted:
+        raise InvalidTransition("Not a moderator of this specialty")
+    record(
+        actor=by, action="role.revoke_moderator", target=member, reason=reason,
+        specialty=specialty.slug,
+    )
+
+
+@transaction.atomic
+def grant_admin(member: User, *, by: User, reason: str) -> None:
+    _check_role_change(member, by=by, reason=reason)
+    if member.is_admin:
+        raise InvalidTransition("Already an admin")
+    member.is_admin = True
+    member.save(update_fields=["is_admin"])
+    record(actor=by, action="role.grant_admin", target=member, reason=reason)
+
+
+@transaction.atomic
+def revoke_admin(member: User, *, by: User, reason: str) -> None:
+    _check_role_change(member, by=by, reason=reason)
+    if member.pk == by.pk:
+        # Another admin must do it, so the forum is never left without one by accident.
+        raise InvalidTransition("Admins cannot remove their own admin role")
+    if not member.is_admin:
+        raise InvalidTransition("Not an admin")
+    member.is_admin = False
+    member.save(update_fields=["is_admin"])
+    record(actor=by, action="role.revoke_admin", target=member, reason=reason)

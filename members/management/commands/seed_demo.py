@@ -1,0 +1,131 @@
+"""Create (or refresh) the demo cast for a local run. Refuses to run unless DEBUG is on."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.utils import decrypt
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from forum.models import Specialty
+from members import actions
+from members.models import Application, Profile, User
+from moderation.models import ModeratorScope
+
+
+@dataclass
+class Demo:
+    email: str
+    name: str
+    role: str
+    specialty: str
+    institution: str
+    kind: str  # admin, moderator, member, applicant
+
+
+CAST = [
+    Demo("admin@demo.example", "Ruth Okafor", "consultant", "general-surgery",
+         "St Bartholomew's Hospital", "admin"),
+    Demo("moderator@demo.example", "Tomas Lindqvist", "consultant",
+         "hernia-and-abdominal-wall", "Karolinska University Hospital", "moderator"),
+    Demo("alice@demo.example", "Alice Moreau", "consultant", "hernia-and-abdominal-wall",
+         "Hôpital Européen Georges-Pompidou", "member"),
+    Demo("bob@demo.example", "Bob Tanaka", "trainee", "vascular",
+         "Leeds General Infirmary", "member"),
+    Demo("carol@demo.example", "Carol Jensen", "allied", "orthopaedics",
+         "Aarhus University Hospital", "applicant"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo cast (DEBUG only) and print each login."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError("seed_demo only runs with SCRUBROOM_DEBUG=1: never in production.")
+        # Demo decisions are recorded like real ones, but their emails are not printed.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            logins = self.seed()
+        self.stdout.write(self.style.SUCCESS("\nScrubroom demo cast (http://127.0.0.1:8000):"))
+        for demo, password, totp_secret in logins:
+            line = f"  {demo.kind:<10} {demo.email:<24} password: {password}"
+            if totp_secret:
+                line += f"   TOTP secret: {totp_secret}"
+            self.stdout.write(line)
+        self.stdout.write(
+            "  Add a TOTP secret to any authenticator app (or `oathtool --totp -b SECRET`) "
+            "to sign in as admin or moderator.\n"
+        )
+
+    @transaction.atomic
+    def seed(self) -> list[tuple[Demo, str, str]]:
+        logins = []
+        admin = None
+        for demo in CAST:
+            password = f"demo-{secrets.token_urlsafe(9)}"
+            user = User.objects.filter(email=demo.email).first()
+            if user is None:
+                user = User.objects.create_user(demo.email, password)
+            else:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            EmailAddress.objects.update_or_create(
+                user=user, email=demo.email, defaults={"verified": True, "primary": True}
+            )
+            Profile.objects.update_or_create(
+                user=user,
+                defaults={
+                    "full_name": demo.name,
+                    "professional_role": demo.role,
+                    "specialty": Specialty.objects.get(slug=demo.specialty),
+                    "institution": demo.institution,
+                    "country": "Demo country",
+                    "registration_body": "Demo registration body",
+                    "licence_number": f"DEMO-{user.pk:05d}",
+                },
+            )
+            if demo.kind == "admin":
+                admin = self.make_first_admin(user)
+            elif demo.kind != "applicant" and user.status == User.Status.APPLICANT:
+                application = actions.submit_application(user, profile={})
+                actions.approve_application(application, by=admin, note="Demo member")
+            elif demo.kind == "applicant" and not Application.objects.filter(user=user).exists():
+                actions.submit_application(user, profile={})
+            if demo.kind == "moderator":
+                specialty = Specialty.objects.get(slug=demo.specialty)
+                if not ModeratorScope.objects.filter(user=user, specialty=specialty).exists():
+                    actions.grant_moderator(
+                        user, specialty, by=admin, reason="Demo moderator"
+                    )
+            totp_secret = self.ensure_totp(user) if demo.kind in {"admin", "moderator"} else ""
+            logins.append((demo, password, totp_secret))
+        return logins
+
+    def make_first_admin(self, user: User) -> User:
+        # Nobody can grant the first admin role through the app, exactly as in production,
+        # where `createsuperuser` makes the first admin.
+        if not user.is_admin:
+            user.is_admin = True
+            user.status = User.Status.VERIFIED
+            user.verified_at = timezone.now()
+            user.save()
+        return user
+
+    def ensure_totp(self, user: User) -> str:
+        """Keep an existing secret, so an authenticator set up on an earlier run still works."""
+        existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if existing is not None:
+            return decrypt(existing.data["secret"])
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        RecoveryCodes.activate(user)
+        return secret

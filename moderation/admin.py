@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from moderation.models import AuditEntry, ModeratorScope
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For inspection only: changes go through the staff pages, whose verbs write the audit log."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_label", "action", "target_label", "reason"]
+    list_filter = ["action"]
+    search_fields = ["actor_label", "target_label", "reason"]
+
+
+@admin.register(ModeratorScope)
+class ModeratorScopeAdmin(ReadOnlyAdmin):
+    list_display = ["user", "specialty", "granted_at"]

@@ -1,0 +1,37 @@
+"""The one way to write the audit log: `record(actor=..., action=..., target=..., reason=...)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from moderation.models import AuditEntry
+
+
+def label_for(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    roles = []
+    if getattr(actor, "is_admin", False):
+        roles.append("admin")
+    if actor.pk and actor.moderator_scopes.exists():
+        roles.append("moderator")
+    suffix = f" ({', '.join(roles)})" if roles else ""
+    return f"{actor.display_name} #{actor.pk}{suffix}"
+
+
+def record(
+    *, actor: Any, action: str, target: models.Model, reason: str = "", **details: Any
+) -> AuditEntry:
+    """Append an entry. Call it inside the transaction of the action it records."""
+    return AuditEntry.objects.create(
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=label_for(actor)[:200],
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=target.pk,
+        target_label=str(target)[:200],
+        reason=reason,
+        details=details,
+    )
