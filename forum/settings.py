@@ -260,15 +260,23 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-EMAIL_HOST = env_str("SCRUBROOM_EMAIL_HOST", "") or ""
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("SCRUBROOM_EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("SCRUBROOM_EMAIL_USER", "") or ""
-    EMAIL_HOST_PASSWORD = env_str("SCRUBROOM_EMAIL_PASSWORD", "") or ""
-    EMAIL_USE_TLS = env_bool("SCRUBROOM_EMAIL_USE_TLS", True)
+_email_host = env_str("SCRUBROOM_EMAIL_HOST", "") or ""
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env_int("SCRUBROOM_EMAIL_PORT", 587),
+                "username": env_str("SCRUBROOM_EMAIL_USER", "") or "",
+                "password": env_str("SCRUBROOM_EMAIL_PASSWORD", "") or "",
+                "use_tls": env_bool("SCRUBROOM_EMAIL_USE_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("SCRUBROOM_FROM_EMAIL", "Scrubroom <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -53,7 +53,9 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with SCRUBROOM_DEBUG=1: never in production.")
         # Demo decisions are recorded like real ones, but their emails are not printed.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        with override_settings(
+            MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+        ):
             logins = self.seed()
         self.stdout.write(self.style.SUCCESS("\nScrubroom demo cast (http://127.0.0.1:8000):"))
         for demo, password, totp_secret in logins:

@@ -1,0 +1,22 @@
+"""Loaded with `-p tests.environment` before Django starts: the suite's environment.
+
+Tests run on the production defaults (DEBUG off, secure cookies, CSP, HSTS), with only what a
+test client needs changed. Anything already set in the environment wins, which is how the
+scaled suite points the same tests at PostgreSQL and Redis.
+"""
+
+import atexit
+import os
+import shutil
+import tempfile
+
+_private = tempfile.mkdtemp(prefix="scrubroom-test-private-")
+atexit.register(shutil.rmtree, _private, ignore_errors=True)
+
+os.environ.setdefault("SCRUBROOM_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+os.environ.setdefault("SCRUBROOM_REGION", "test-region")
+os.environ.setdefault("SCRUBROOM_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# The test client speaks plain HTTP; TLS redirection is tested on its own.
+os.environ.setdefault("SCRUBROOM_SSL_REDIRECT", "0")
+os.environ.setdefault("SCRUBROOM_PRIVATE_MEDIA_ROOT", _private)
+os.environ.setdefault("SCRUBROOM_STATIC_ROOT", os.path.join(_private, "static"))
