@@ -141,3 +141,10 @@ def client_for(db) -> Callable[[User | None], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def committing(django_capture_on_commit_callbacks):
+    """`with committing(): ...` runs the block's on_commit callbacks (emails, file deletion,
+    session ends) when it exits, as the real commit would; tests run inside a transaction."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -1,0 +1,109 @@
+"""Suspension, reinstatement and deactivation: each ends or restores access at once, is
+refused from the wrong state, and is audited."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.usersessions.models import UserSession
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from members import actions
+from members.models import User
+from moderation.models import AuditEntry, ModeratorScope
+from tests.conftest import PASSWORD, totp_code
+
+
+def signed_in(user: User) -> Client:
+    """A client that signed in through the real login form (so allauth tracks the session)."""
+    client = Client()
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    if response["Location"] == "/accounts/2fa/authenticate/":
+        response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    return client
+
+
+def post_status(client, member, action: str, reason: str = "Left the trust"):
+    return client.post(f"/staff/members/{member.pk}/status/", {"action": action, "reason": reason})
+
+
+def test_suspending_signs_the_member_out_on_every_device(client_for, erin, alice, committing):
+    phone, laptop = signed_in(alice), signed_in(alice)
+    assert UserSession.objects.filter(user=alice).count() == 2
+    with committing():
+        response = post_status(client_for(erin), alice, "suspend", "Shared a patient photo")
+    assert response.status_code == 302
+    for device in (phone, laptop):
+        assert device.get("/")["Location"].startswith("/accounts/login/")
+    assert not UserSession.objects.filter(user=alice).exists()
+    alice.refresh_from_db()
+    assert (alice.status, alice.is_active) == (User.Status.SUSPENDED, False)
+    entry = AuditEntry.objects.get(action="member.suspended")
+    assert (entry.actor_id, entry.target_id, entry.reason) == (erin.pk, alice.pk, "Shared a patient photo")
+
+
+def test_a_suspended_member_cannot_sign_in_again(client, erin, alice):
+    actions.suspend_member(alice, by=erin, reason="Review")
+    response = client.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})
+    assert response["Location"] == "/accounts/inactive/"
+    assert client.get("/")["Location"].startswith("/accounts/login/")
+
+
+def test_reinstating_restores_access(erin, alice):
+    actions.suspend_member(alice, by=erin, reason="Review")
+    actions.reinstate_member(alice, by=erin, reason="Cleared")
+    assert signed_in(alice).get("/").status_code == 200
+    assert [e.action for e in AuditEntry.objects.order_by("pk")] == ["member.suspended", "member.verified"]
+
+
+def test_deactivating_a_member_who_left_ends_sessions_and_roles(client_for, erin, dave, committing):
+    device = signed_in(dave)
+    with committing():
+        post_status(client_for(erin), dave, "deactivate")
+    assert device.get("/")["Location"].startswith("/accounts/login/")
+    dave.refresh_from_db()
+    assert dave.status == User.Status.DEACTIVATED and not dave.is_active
+    assert not ModeratorScope.objects.filter(user=dave).exists()
+
+
+@pytest.mark.parametrize(
+    ("verb", "from_status"),
+    [
+        (actions.reinstate_member, User.Status.VERIFIED),
+        (actions.suspend_member, User.Status.APPLICANT),
+        (actions.suspend_member, User.Status.DEACTIVATED),
+        (actions.deactivate_member, User.Status.DEACTIVATED),
+    ],
+)
+def test_transitions_from_the_wrong_state_are_refused(erin, make_member, verb, from_status):
+    member = make_member("Wrong State", status=from_status)
+    with pytest.raises(actions.InvalidTransition):
+        verb(member, by=erin, reason="test")
+    member.refresh_from_db()
+    assert member.status == from_status
+    assert not AuditEntry.objects.exists()
+
+
+def test_the_staff_page_explains_a_refused_transition(client_for, erin, alice):
+    response = post_status(client_for(erin), alice, "reinstate", "Not suspended")
+    assert response.status_code == 400
+    assert "Cannot go from verified to verified" in response.content.decode()
+
+
+def test_a_reason_is_required(client_for, erin, alice):
+    response = post_status(client_for(erin), alice, "suspend", "")
+    assert response.status_code == 400
+    alice.refresh_from_db()
+    assert alice.status == User.Status.VERIFIED
+
+
+def test_admins_cannot_change_their_own_status(erin):
+    with pytest.raises(actions.InvalidTransition):
+        actions.suspend_member(erin, by=erin, reason="oops")
+
+
+def test_only_admins_change_membership_status(dave, alice):
+    with pytest.raises(PermissionDenied):
+        actions.suspend_member(alice, by=dave, reason="I am only a moderator")
