@@ -43,7 +43,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy .
+	$(RUN_ENV) $(BIN)/mypy .
 
 migrations-check: venv
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

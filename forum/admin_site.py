@@ -15,7 +15,7 @@ class ScrubroomAdminSite(admin.AdminSite):
         user = request.user
         return bool(user.is_active and getattr(user, "is_admin", False))
 
-    def admin_view(self, view: Callable, cacheable: bool = False) -> Callable:
+    def admin_view(self, view: Callable, cacheable: bool = False) -> Callable:  # type: ignore[override]
         # Every admin page goes through the same gate as the staff pages: admins only,
         # and only once they have enrolled a second factor.
         return super().admin_view(staff_page(admin=True)(view), cacheable)

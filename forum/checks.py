@@ -29,9 +29,7 @@ def check_content_security_policy(app_configs, **kwargs) -> list[Error]:
     policy = getattr(settings, "SECURE_CSP", None) or {}
     errors = []
     if list(policy.get("default-src", [])) != [CSP.SELF]:
-        errors.append(
-            Error("SECURE_CSP must set default-src to 'self' alone.", id="forum.E002")
-        )
+        errors.append(Error("SECURE_CSP must set default-src to 'self' alone.", id="forum.E002"))
     for directive, sources in policy.items():
         outside = [source for source in sources if source not in ALLOWED_CSP_SOURCES]
         if outside:

@@ -60,7 +60,10 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path if Path(path).is_absolute() else str(BASE_DIR / path),
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     if parts.scheme in {"postgres", "postgresql"}:
         return {
@@ -73,7 +76,9 @@ def database_from_url(url: str) -> dict:
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }
-    raise ImproperlyConfigured(f"SCRUBROOM_DATABASE_URL has an unsupported scheme: {parts.scheme!r}")
+    raise ImproperlyConfigured(
+        f"SCRUBROOM_DATABASE_URL has an unsupported scheme: {parts.scheme!r}"
+    )
 
 
 DEBUG = env_bool("SCRUBROOM_DEBUG", False)
@@ -81,9 +86,11 @@ DEBUG = env_bool("SCRUBROOM_DEBUG", False)
 SECRET_KEY = env_str("SCRUBROOM_SECRET_KEY") or ""
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SCRUBROOM_SECRET_KEY (or SCRUBROOM_SECRET_KEY_FILE) is required")
+        raise ImproperlyConfigured(
+            "SCRUBROOM_SECRET_KEY (or SCRUBROOM_SECRET_KEY_FILE) is required"
+        )
     # Local development only: sessions survive restarts, and nothing real is protected by it.
-    SECRET_KEY = "django-insecure-local-development-only-not-a-secret"
+    SECRET_KEY = "django-insecure-local-development-only-not-a-secret"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("SCRUBROOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("SCRUBROOM_CSRF_TRUSTED_ORIGINS", [])
@@ -159,7 +166,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("SCRUBROOM_REDIS_URL", "") or ""
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",

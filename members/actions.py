@@ -51,7 +51,7 @@ def submit_application(
         application.save()
     for upload, content_type in documents:
         CredentialDocument.objects.create(
-            application=application, file=upload, content_type=content_type, size=upload.size
+            application=application, file=upload, content_type=content_type, size=upload.size or 0
         )
     return application
 
@@ -73,9 +73,14 @@ def _delete_documents(application: Application) -> None:
     for document in documents:
         document.delete()
     # Delete the files only once the rows are gone for good.
-    names = [document.file.name for document in documents]
+    names = [document.file.name for document in documents if document.file.name]
     storage = CredentialDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 def _email_applicant(application: Application, template: str) -> None:
@@ -98,8 +103,12 @@ def approve_application(application: Application, *, by: User, note: str = "") -
     document_count = application.documents.count()
     _delete_documents(application)
     record(
-        actor=by, action="application.approve", target=application, reason=note,
-        member_id=member.pk, documents_deleted=document_count,
+        actor=by,
+        action="application.approve",
+        target=application,
+        reason=note,
+        member_id=member.pk,
+        documents_deleted=document_count,
     )
     _email_applicant(application, "application_approved")
 
@@ -112,8 +121,12 @@ def reject_application(application: Application, *, by: User, reason: str) -> No
     document_count = application.documents.count()
     _delete_documents(application)
     record(
-        actor=by, action="application.reject", target=application, reason=reason,
-        member_id=application.user_id, documents_deleted=document_count,
+        actor=by,
+        action="application.reject",
+        target=application,
+        reason=reason,
+        member_id=application.user_id,
+        documents_deleted=document_count,
     )
     _email_applicant(application, "application_rejected")
 
@@ -125,7 +138,10 @@ def request_more_information(application: Application, *, by: User, note: str) -
         raise ValueError("Say what information is needed")
     _decide(application, Application.Status.MORE_INFO, by=by, note=note)
     record(
-        actor=by, action="application.request_info", target=application, reason=note,
+        actor=by,
+        action="application.request_info",
+        target=application,
+        reason=note,
         member_id=application.user_id,
     )
     _email_applicant(application, "application_more_info")
@@ -159,7 +175,10 @@ def _set_status(member: User, status: str, *, by: User, reason: str, allowed_fro
     member.is_active = status == User.Status.VERIFIED
     member.save(update_fields=["status", "is_active"])
     record(
-        actor=by, action=f"member.{status}", target=member, reason=reason,
+        actor=by,
+        action=f"member.{status}",
+        target=member,
+        reason=reason,
         previous_status=previous,
     )
 
@@ -167,7 +186,10 @@ def _set_status(member: User, status: str, *, by: User, reason: str, allowed_fro
 @transaction.atomic
 def suspend_member(member: User, *, by: User, reason: str) -> None:
     _set_status(
-        member, User.Status.SUSPENDED, by=by, reason=reason,
+        member,
+        User.Status.SUSPENDED,
+        by=by,
+        reason=reason,
         allowed_from={User.Status.VERIFIED},
     )
     transaction.on_commit(lambda: end_all_sessions(member))
@@ -176,7 +198,10 @@ def suspend_member(member: User, *, by: User, reason: str) -> None:
 @transaction.atomic
 def reinstate_member(member: User, *, by: User, reason: str) -> None:
     _set_status(
-        member, User.Status.VERIFIED, by=by, reason=reason,
+        member,
+        User.Status.VERIFIED,
+        by=by,
+        reason=reason,
         allowed_from={User.Status.SUSPENDED},
     )
 
@@ -185,7 +210,10 @@ def reinstate_member(member: User, *, by: User, reason: str) -> None:
 def deactivate_member(member: User, *, by: User, reason: str) -> None:
     """For a member who has left: access ends at once; their roles go with it."""
     _set_status(
-        member, User.Status.DEACTIVATED, by=by, reason=reason,
+        member,
+        User.Status.DEACTIVATED,
+        by=by,
+        reason=reason,
         allowed_from={User.Status.APPLICANT, User.Status.VERIFIED, User.Status.SUSPENDED},
     )
     ModeratorScope.objects.filter(user=member).delete()
@@ -209,13 +237,16 @@ def _check_role_change(member: User, *, by: User, reason: str) -> None:
 @transaction.atomic
 def grant_moderator(member: User, specialty: Specialty, *, by: User, reason: str) -> None:
     _check_role_change(member, by=by, reason=reason)
-    scope, created = ModeratorScope.objects.get_or_create(
+    _scope, created = ModeratorScope.objects.get_or_create(
         user=member, specialty=specialty, defaults={"granted_by": by}
     )
     if not created:
         raise InvalidTransition("Already a moderator of this specialty")
     record(
-        actor=by, action="role.grant_moderator", target=member, reason=reason,
+        actor=by,
+        action="role.grant_moderator",
+        target=member,
+        reason=reason,
         specialty=specialty.slug,
     )
 
@@ -227,7 +258,10 @@ def revoke_moderator(member: User, specialty: Specialty, *, by: User, reason: st
     if not deleted:
         raise InvalidTransition("Not a moderator of this specialty")
     record(
-        actor=by, action="role.revoke_moderator", target=member, reason=reason,
+        actor=by,
+        action="role.revoke_moderator",
+        target=member,
+        reason=reason,
         specialty=specialty.slug,
     )
 

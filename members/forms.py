@@ -75,8 +75,13 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = [
-            "full_name", "professional_role", "specialty", "institution", "country",
-            "registration_body", "licence_number",
+            "full_name",
+            "professional_role",
+            "specialty",
+            "institution",
+            "country",
+            "registration_body",
+            "licence_number",
         ]
 
     def profile_data(self) -> dict:
@@ -98,8 +103,11 @@ class DecisionForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") in {"reject", "more_info"} and not cleaned.get("note", "").strip():
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("decision") in {"reject", "more_info"}
+            and not cleaned.get("note", "").strip()
+        ):
             self.add_error("note", _("Tell the applicant why, or what you need from them."))
         return cleaned
 
@@ -112,7 +120,8 @@ class MemberStatusForm(forms.Form):
     ]
     action = forms.ChoiceField(choices=ACTIONS)
     reason = forms.CharField(
-        label=_("Reason (kept in the audit log)"), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason (kept in the audit log)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
 
@@ -127,12 +136,13 @@ class RoleForm(forms.Form):
     action = forms.ChoiceField(choices=ACTIONS)
     specialty = forms.ModelChoiceField(queryset=Specialty.objects.active(), required=False)
     reason = forms.CharField(
-        label=_("Reason (kept in the audit log)"), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason (kept in the audit log)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("action", "").endswith("_moderator") and not cleaned.get("specialty"):
             self.add_error("specialty", _("Choose the specialty."))
         return cleaned

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.files.storage import storages
@@ -60,7 +60,7 @@ class User(AbstractBaseUser):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -129,13 +129,16 @@ class Profile(models.Model):
         _("professional role"), max_length=12, choices=ProfessionalRole.choices
     )
     specialty = models.ForeignKey(
-        "forum.Specialty", on_delete=models.PROTECT, related_name="members",
+        "forum.Specialty",
+        on_delete=models.PROTECT,
+        related_name="members",
         verbose_name=_("specialty"),
     )
     institution = models.CharField(_("institution"), max_length=160)
     country = models.CharField(_("country"), max_length=80)
     registration_body = models.CharField(
-        _("registration body"), max_length=120,
+        _("registration body"),
+        max_length=120,
         help_text=_("For example GMC, state medical board, Ärztekammer."),
     )
     licence_number = models.CharField(_("licence / registration number"), max_length=60)
@@ -199,9 +202,7 @@ def credential_path(instance: CredentialDocument, filename: str) -> str:
 class CredentialDocument(models.Model):
     """A credential the applicant uploaded (PDF, JPEG or PNG), readable by admins only."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="documents"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(storage=private_storage, upload_to=credential_path)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
@@ -213,4 +214,6 @@ class CredentialDocument(models.Model):
     @property
     def download_name(self) -> str:
         extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-        return f"credential-{self.application_id}-{self.pk}.{extension.get(self.content_type, 'bin')}"
+        return (
+            f"credential-{self.application_id}-{self.pk}.{extension.get(self.content_type, 'bin')}"
+        )

@@ -25,6 +25,12 @@ from members.models import Application, User
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
+class MemberRequest(HttpRequest):
+    """A request that passed the membership gate: its user is a signed-in User."""
+
+    user: User  # type: ignore[assignment]
+
+
 def has_second_factor(user: Any) -> bool:
     return bool(user.is_authenticated and is_mfa_enabled(user, SECOND_FACTORS))
 
@@ -33,9 +39,7 @@ def needs_second_factor(user: Any) -> bool:
     """True when this user must enrol before using the pages they are otherwise allowed."""
     if has_second_factor(user):
         return False
-    return bool(
-        user.is_admin or user.is_moderator or settings.SCRUBROOM_REQUIRE_MFA_FOR_ALL
-    )
+    return bool(user.is_admin or user.is_moderator or settings.SCRUBROOM_REQUIRE_MFA_FOR_ALL)
 
 
 def applicant_allowed(view: Callable) -> Callable:

@@ -13,6 +13,7 @@ from members import actions
 from members.forms import DecisionForm, MemberStatusForm, RoleForm
 from members.models import Application, User
 from members.permissions import (
+    MemberRequest,
     get_application_for_admin_or_404,
     get_visible_member_or_404,
     staff_page,
@@ -22,7 +23,7 @@ from moderation.models import AuditEntry
 
 @require_GET
 @staff_page(admin=True)
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: MemberRequest) -> HttpResponse:
     applications = (
         Application.objects.pending()
         .select_related("user__profile__specialty")
@@ -33,7 +34,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_page(admin=True)
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: MemberRequest, pk: int) -> HttpResponse:
     application = get_application_for_admin_or_404(request.user, pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
@@ -69,7 +70,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @staff_page(admin=True)
-def application_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+def application_document(request: MemberRequest, pk: int, document_pk: int) -> FileResponse:
     application = get_application_for_admin_or_404(request.user, pk)
     document = get_object_or_404(application.documents, pk=document_pk)
     try:
@@ -88,7 +89,7 @@ def application_document(request: HttpRequest, pk: int, document_pk: int) -> Fil
 
 @require_GET
 @staff_page(admin=True)
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: MemberRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     members = User.objects.select_related("profile__specialty").order_by("pk")
     if status in User.Status.values:
@@ -118,13 +119,13 @@ def _render_member_detail(
 
 @require_GET
 @staff_page(admin=True)
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def member_detail(request: MemberRequest, pk: int) -> HttpResponse:
     return _render_member_detail(request, get_visible_member_or_404(request.user, pk))
 
 
 @require_POST
 @staff_page(admin=True)
-def member_status(request: HttpRequest, pk: int) -> HttpResponse:
+def member_status(request: MemberRequest, pk: int) -> HttpResponse:
     member = get_visible_member_or_404(request.user, pk)
     form = MemberStatusForm(request.POST)
     if not form.is_valid():
@@ -145,7 +146,7 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_page(admin=True)
-def member_roles(request: HttpRequest, pk: int) -> HttpResponse:
+def member_roles(request: MemberRequest, pk: int) -> HttpResponse:
     member = get_visible_member_or_404(request.user, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():

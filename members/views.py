@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -9,25 +9,23 @@ from django.views.decorators.http import require_GET, require_http_methods
 from members import actions
 from members.forms import ApplicationForm
 from members.models import Application, User
-from members.permissions import applicant_allowed, get_visible_member_or_404
+from members.permissions import MemberRequest, applicant_allowed, get_visible_member_or_404
 
 
 @require_GET
 @applicant_allowed
-def membership_status(request: HttpRequest) -> HttpResponse:
+def membership_status(request: MemberRequest) -> HttpResponse:
     """Where every signed-in non-member lands: what happens next, and why."""
     user = request.user
     if user.is_verified_member:
         return redirect("home")
     application = Application.objects.filter(user=user).first()
-    return render(
-        request, "members/status.html", {"application": application, "member": user}
-    )
+    return render(request, "members/status.html", {"application": application, "member": user})
 
 
 @require_http_methods(["GET", "POST"])
 @applicant_allowed
-def apply(request: HttpRequest) -> HttpResponse:
+def apply(request: MemberRequest) -> HttpResponse:
     user = request.user
     if user.status != User.Status.APPLICANT:
         return redirect("membership_status")
@@ -47,6 +45,6 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def profile(request: HttpRequest, pk: int) -> HttpResponse:
+def profile(request: MemberRequest, pk: int) -> HttpResponse:
     member = get_visible_member_or_404(request.user, pk)
     return render(request, "members/profile.html", {"member": member})

@@ -51,7 +51,9 @@ def test_signing_up_requires_a_confirmed_email_before_anything(client):
 @pytest.mark.django_db
 def test_a_new_applicant_confirms_applies_and_waits(client, hernia):
     sign_up(client)
-    (key_url,) = re.findall(r"http://testserver(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body)
+    (key_url,) = re.findall(
+        r"http://testserver(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body
+    )
     assert client.post(key_url).status_code == 302
     response = client.post(
         "/accounts/login/",
@@ -86,7 +88,9 @@ def test_a_rejected_file_says_why_and_keeps_what_was_typed(client_for, hernia, m
     applicant = make_member("Nina Petrova", status=User.Status.APPLICANT)
     applicant.profile.delete()
     client = client_for(applicant)
-    word = SimpleUploadedFile("licence.docx", b"PK\x03\x04 not a pdf", content_type="application/pdf")
+    word = SimpleUploadedFile(
+        "licence.docx", b"PK\x03\x04 not a pdf", content_type="application/pdf"
+    )
     response = client.post(
         "/membership/apply/", {**APPLICATION, "specialty": hernia.pk, "documents": [word]}
     )

@@ -12,7 +12,9 @@ def test_an_enrolled_admin_must_give_a_totp_code_to_sign_in(client, erin):
     # Password alone is not a session.
     assert client.get("/staff/audit/")["Location"].startswith("/accounts/login/")
     response = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
-    assert response.status_code == 200 and client.get("/")["Location"].startswith("/accounts/login/")
+    assert response.status_code == 200 and client.get("/")["Location"].startswith(
+        "/accounts/login/"
+    )
     response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(TOTP_SECRET)})
     assert response.status_code == 302
     assert client.get("/staff/audit/").status_code == 200

@@ -15,7 +15,9 @@ def test_a_member_sees_a_colleagues_professional_profile(client_for, alice, bob)
     assert "GMC" not in page
 
 
-def test_applicants_and_former_members_are_unknown_to_members(client_for, alice, carol, make_member):
+def test_applicants_and_former_members_are_unknown_to_members(
+    client_for, alice, carol, make_member
+):
     from members.models import User
 
     gone = make_member("Gone Member", status=User.Status.DEACTIVATED)

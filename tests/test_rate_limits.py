@@ -9,7 +9,9 @@ from tests.conftest import PASSWORD
 
 def test_repeated_failed_logins_lock_the_account_out_even_with_the_right_password(client, alice):
     for _ in range(5):
-        response = client.post("/accounts/login/", {"login": alice.email, "password": "wrong guess 1"})
+        response = client.post(
+            "/accounts/login/", {"login": alice.email, "password": "wrong guess 1"}
+        )
         assert response.status_code == 200
     response = client.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})
     assert response.status_code == 200
@@ -27,11 +29,16 @@ def test_the_lock_lifts_when_the_window_expires(client, alice):
 
 def test_one_address_hammering_the_login_form_is_refused(client, make_member):
     statuses = [
-        client.post("/accounts/login/", {"login": f"nobody{i}@x.example", "password": "wrong guess 1"}).status_code
+        client.post(
+            "/accounts/login/", {"login": f"nobody{i}@x.example", "password": "wrong guess 1"}
+        ).status_code
         for i in range(12)
     ]
     # 10 failures a minute per client IP, whichever accounts they aim at.
     assert statuses[:10] == [200] * 10
-    assert "Too many failed login attempts" in client.post(
-        "/accounts/login/", {"login": "another@x.example", "password": "wrong guess 1"}
-    ).content.decode()
+    assert (
+        "Too many failed login attempts"
+        in client.post(
+            "/accounts/login/", {"login": "another@x.example", "password": "wrong guess 1"}
+        ).content.decode()
+    )

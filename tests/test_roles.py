@@ -21,7 +21,11 @@ def test_an_admin_makes_a_member_moderator_of_a_specialty(client_for, erin, alic
     assert response.status_code == 302
     assert alice.moderates(hernia) and alice.is_moderator
     entry = AuditEntry.objects.get(action="role.grant_moderator")
-    assert (entry.actor_id, entry.target_id, entry.details) == (erin.pk, alice.pk, {"specialty": hernia.slug})
+    assert (entry.actor_id, entry.target_id, entry.details) == (
+        erin.pk,
+        alice.pk,
+        {"specialty": hernia.slug},
+    )
     assert "Erin Okafor" in entry.actor_label and "admin" in entry.actor_label
 
 
@@ -58,7 +62,8 @@ def test_granting_and_revoking_admin_is_audited_and_self_removal_refused(erin, a
     alice.refresh_from_db()
     assert not alice.is_admin
     assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == [
-        "role.grant_admin", "role.revoke_admin"
+        "role.grant_admin",
+        "role.revoke_admin",
     ]
 
 

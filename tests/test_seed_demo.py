@@ -26,7 +26,10 @@ def test_seed_demo_prints_a_working_login_for_each_of_the_cast(settings, client)
     settings.DEBUG = True
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
-    rows = re.findall(r"(admin|moderator|member|applicant)\s+(\S+)\s+password: (\S+)(?:\s+TOTP secret: (\w+))?", out.getvalue())
+    rows = re.findall(
+        r"(admin|moderator|member|applicant)\s+(\S+)\s+password: (\S+)(?:\s+TOTP secret: (\w+))?",
+        out.getvalue(),
+    )
     assert [row[0] for row in rows] == ["admin", "moderator", "member", "member", "applicant"]
 
     users = {row[1]: User.objects.get(email=row[1]) for row in rows}

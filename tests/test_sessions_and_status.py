@@ -41,7 +41,11 @@ def test_suspending_signs_the_member_out_on_every_device(client_for, erin, alice
     alice.refresh_from_db()
     assert (alice.status, alice.is_active) == (User.Status.SUSPENDED, False)
     entry = AuditEntry.objects.get(action="member.suspended")
-    assert (entry.actor_id, entry.target_id, entry.reason) == (erin.pk, alice.pk, "Shared a patient photo")
+    assert (entry.actor_id, entry.target_id, entry.reason) == (
+        erin.pk,
+        alice.pk,
+        "Shared a patient photo",
+    )
 
 
 def test_a_suspended_member_cannot_sign_in_again(client, erin, alice):
@@ -55,7 +59,10 @@ def test_reinstating_restores_access(erin, alice):
     actions.suspend_member(alice, by=erin, reason="Review")
     actions.reinstate_member(alice, by=erin, reason="Cleared")
     assert signed_in(alice).get("/").status_code == 200
-    assert [e.action for e in AuditEntry.objects.order_by("pk")] == ["member.suspended", "member.verified"]
+    assert [e.action for e in AuditEntry.objects.order_by("pk")] == [
+        "member.suspended",
+        "member.verified",
+    ]
 
 
 def test_deactivating_a_member_who_left_ends_sessions_and_roles(client_for, erin, dave, committing):

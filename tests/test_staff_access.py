@@ -16,7 +16,8 @@ STAFF_GET_PAGES = [
 
 @pytest.fixture
 def pages(carol, alice):
-    return STAFF_GET_PAGES + [
+    return [
+        *STAFF_GET_PAGES,
         f"/staff/applications/{carol.application.pk}/",
         f"/staff/members/{alice.pk}/",
     ]
@@ -67,7 +68,12 @@ def test_staff_post_endpoints_reject_get_and_unknown_ids(client_for, erin, alice
     assert client.get(f"/staff/members/{alice.pk}/roles/").status_code == 405
     assert client.post("/staff/audit/").status_code == 405
     assert client.get("/staff/members/999999/").status_code == 404
-    assert client.post("/staff/members/999999/status/", {"action": "suspend", "reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            "/staff/members/999999/status/", {"action": "suspend", "reason": "x"}
+        ).status_code
+        == 404
+    )
 
 
 def test_the_staff_mfa_rule_applies_to_the_admin_login_path_too(client_for, frank):

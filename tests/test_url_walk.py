@@ -12,22 +12,43 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 # Reachable without signing in: the ways in, the policies, and the load balancer's probe.
 PUBLIC = {
-    "healthz", "policy_privacy", "policy_guidelines",
-    "account_login", "account_logout", "account_inactive", "account_signup",
-    "account_email_verification_sent", "account_confirm_email", "account_confirm_login_code",
-    "account_reset_password", "account_reset_password_done",
-    "account_reset_password_from_key", "account_reset_password_from_key_done",
+    "healthz",
+    "policy_privacy",
+    "policy_guidelines",
+    "account_login",
+    "account_logout",
+    "account_inactive",
+    "account_signup",
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "account_confirm_login_code",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
     "mfa_authenticate",
 }
 # Also reachable by a signed-in applicant: their status and application, and the pages that
 # manage their own account (password, email, two-factor, sessions).
 APPLICANT = PUBLIC | {
-    "membership_status", "membership_apply",
-    "account_reauthenticate", "account_email", "account_change_password",
-    "account_set_password", "mfa_index", "mfa_reauthenticate", "mfa_activate_totp",
-    "mfa_deactivate_totp", "mfa_view_recovery_codes", "mfa_generate_recovery_codes",
-    "mfa_download_recovery_codes", "mfa_list_webauthn", "mfa_add_webauthn",
-    "mfa_reauthenticate_webauthn", "mfa_remove_webauthn", "mfa_edit_webauthn",
+    "membership_status",
+    "membership_apply",
+    "account_reauthenticate",
+    "account_email",
+    "account_change_password",
+    "account_set_password",
+    "mfa_index",
+    "mfa_reauthenticate",
+    "mfa_activate_totp",
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "mfa_list_webauthn",
+    "mfa_add_webauthn",
+    "mfa_reauthenticate_webauthn",
+    "mfa_remove_webauthn",
+    "mfa_edit_webauthn",
     "usersessions_list",
 }
 SAMPLE_VALUES = ["1", "abc", "members", "1-abc"]
@@ -70,8 +91,8 @@ def reverse_with_samples(
                 continue
         # Unnamed (admin's object redirect, catch-all): build from the regex by hand.
         route = prefix + str(pattern.pattern)
-        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: kwargs[m.group(1)], route)
-        url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: kwargs[m.group(1)], url)
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, kwargs=kwargs: kwargs[m.group(1)], route)
+        url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m, kwargs=kwargs: kwargs[m.group(1)], url)
         return "/" + url.replace("^", "").replace("$", "")
     return None
 

@@ -41,7 +41,9 @@ def test_pending_applications_are_listed_oldest_first(client_for, erin, make_mem
 
     newer = make_member("Newer Applicant", status=User.Status.APPLICANT, application="pending")
     older = make_member("Older Applicant", status=User.Status.APPLICANT, application="pending")
-    Application.objects.filter(user=older).update(submitted_at=timezone.now() - timezone.timedelta(days=3))
+    Application.objects.filter(user=older).update(
+        submitted_at=timezone.now() - timezone.timedelta(days=3)
+    )
     make_member("Waiting For Info", status=User.Status.APPLICANT, application="more_info")
     page = client_for(erin).get("/staff/applications/").content.decode()
     assert page.index("Older Applicant") < page.index("Newer Applicant")
@@ -100,9 +102,13 @@ def test_a_rejected_applicant_can_edit_and_resubmit(client_for, erin, carol, her
     response = client.post(
         "/membership/apply/",
         {
-            "full_name": "Carol Jensen", "professional_role": "allied", "specialty": hernia.pk,
-            "institution": "Aarhus", "country": "Denmark",
-            "registration_body": "Styrelsen for Patientsikkerhed", "licence_number": "DK-1",
+            "full_name": "Carol Jensen",
+            "professional_role": "allied",
+            "specialty": hernia.pk,
+            "institution": "Aarhus",
+            "country": "Denmark",
+            "registration_body": "Styrelsen for Patientsikkerhed",
+            "licence_number": "DK-1",
         },
     )
     assert response.status_code == 302
@@ -111,7 +117,9 @@ def test_a_rejected_applicant_can_edit_and_resubmit(client_for, erin, carol, her
     assert carol.profile.__class__.objects.get(user=carol).registration_body.startswith("Styrelsen")
 
 
-def test_asking_for_more_information_keeps_the_documents(decide, client_for, erin, carol, carol_document):
+def test_asking_for_more_information_keeps_the_documents(
+    decide, client_for, erin, carol, carol_document
+):
     decide(client_for(erin), carol.application, "more_info", "Please add your CCT certificate.")
     application = Application.objects.get(user=carol)
     assert application.status == Application.Status.MORE_INFO
@@ -166,4 +174,7 @@ def test_document_files_are_outside_any_public_url(carol_document, settings):
 def test_unknown_application_or_document_is_404(client_for, erin, carol, carol_document):
     client = client_for(erin)
     assert client.get("/staff/applications/999999/").status_code == 404
-    assert client.get(f"/staff/applications/{carol.application.pk}/documents/999999/").status_code == 404
+    assert (
+        client.get(f"/staff/applications/{carol.application.pk}/documents/999999/").status_code
+        == 404
+    )

@@ -33,16 +33,41 @@ class Demo:
 
 
 CAST = [
-    Demo("admin@demo.example", "Ruth Okafor", "consultant", "general-surgery",
-         "St Bartholomew's Hospital", "admin"),
-    Demo("moderator@demo.example", "Tomas Lindqvist", "consultant",
-         "hernia-and-abdominal-wall", "Karolinska University Hospital", "moderator"),
-    Demo("alice@demo.example", "Alice Moreau", "consultant", "hernia-and-abdominal-wall",
-         "Hôpital Européen Georges-Pompidou", "member"),
-    Demo("bob@demo.example", "Bob Tanaka", "trainee", "vascular",
-         "Leeds General Infirmary", "member"),
-    Demo("carol@demo.example", "Carol Jensen", "allied", "orthopaedics",
-         "Aarhus University Hospital", "applicant"),
+    Demo(
+        "admin@demo.example",
+        "Ruth Okafor",
+        "consultant",
+        "general-surgery",
+        "St Bartholomew's Hospital",
+        "admin",
+    ),
+    Demo(
+        "moderator@demo.example",
+        "Tomas Lindqvist",
+        "consultant",
+        "hernia-and-abdominal-wall",
+        "Karolinska University Hospital",
+        "moderator",
+    ),
+    Demo(
+        "alice@demo.example",
+        "Alice Moreau",
+        "consultant",
+        "hernia-and-abdominal-wall",
+        "Hôpital Européen Georges-Pompidou",
+        "member",
+    ),
+    Demo(
+        "bob@demo.example", "Bob Tanaka", "trainee", "vascular", "Leeds General Infirmary", "member"
+    ),
+    Demo(
+        "carol@demo.example",
+        "Carol Jensen",
+        "allied",
+        "orthopaedics",
+        "Aarhus University Hospital",
+        "applicant",
+    ),
 ]
 
 
@@ -98,16 +123,16 @@ class Command(BaseCommand):
             if demo.kind == "admin":
                 admin = self.make_first_admin(user)
             elif demo.kind != "applicant" and user.status == User.Status.APPLICANT:
+                assert admin is not None, "the admin comes first in CAST"
                 application = actions.submit_application(user, profile={})
                 actions.approve_application(application, by=admin, note="Demo member")
             elif demo.kind == "applicant" and not Application.objects.filter(user=user).exists():
                 actions.submit_application(user, profile={})
             if demo.kind == "moderator":
+                assert admin is not None, "the admin comes first in CAST"
                 specialty = Specialty.objects.get(slug=demo.specialty)
                 if not ModeratorScope.objects.filter(user=user, specialty=specialty).exists():
-                    actions.grant_moderator(
-                        user, specialty, by=admin, reason="Demo moderator"
-                    )
+                    actions.grant_moderator(user, specialty, by=admin, reason="Demo moderator")
             totp_secret = self.ensure_totp(user) if demo.kind in {"admin", "moderator"} else ""
             logins.append((demo, password, totp_secret))
         return logins
