@@ -27,7 +27,6 @@ $(BIN)/.installed: pyproject.toml
 	  echo "or point PYTHON at it: 'make run PYTHON=/path/to/python3.12'." >&2; exit 1; }; \
 	echo "Using $$py ($$("$$py" --version))"; \
 	[ -x $(BIN)/python ] || "$$py" -m venv $(VENV); \
-	$(BIN)/python -m pip install --quiet --upgrade pip && \
 	$(BIN)/python -m pip install --quiet -e '.[dev]' && touch $@
 
 venv: $(BIN)/.installed
