@@ -16,12 +16,15 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_str(name: str, default: str | None = None) -> str | None:
-    """A string from NAME, or from the file named by NAME_FILE (for container secrets)."""
+def env_str(name: str, default: str = "") -> str:
+    """A string from NAME, or from the file named by NAME_FILE (for container secrets).
+
+    Empty counts as unset, so a blank line copied from .env.example keeps the default.
+    """
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:
         return Path(file_name).read_text().strip()
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -83,7 +86,7 @@ def database_from_url(url: str) -> dict:
 
 DEBUG = env_bool("SCRUBROOM_DEBUG", False)
 
-SECRET_KEY = env_str("SCRUBROOM_SECRET_KEY") or ""
+SECRET_KEY = env_str("SCRUBROOM_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -96,7 +99,7 @@ ALLOWED_HOSTS = env_list("SCRUBROOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] i
 CSRF_TRUSTED_ORIGINS = env_list("SCRUBROOM_CSRF_TRUSTED_ORIGINS", [])
 
 # The deployment's region. Issue #3 makes every store declare its own and checks they agree.
-SCRUBROOM_REGION = env_str("SCRUBROOM_REGION", "local" if DEBUG else None) or ""
+SCRUBROOM_REGION = env_str("SCRUBROOM_REGION", "local" if DEBUG else "")
 if not SCRUBROOM_REGION:
     raise ImproperlyConfigured("SCRUBROOM_REGION is required (e.g. eu-central)")
 
@@ -159,12 +162,12 @@ TEMPLATES = [
 
 DATABASES = {
     "default": database_from_url(
-        env_str("SCRUBROOM_DATABASE_URL", "sqlite:///var/scrubroom.sqlite3") or ""
+        env_str("SCRUBROOM_DATABASE_URL", "sqlite:///var/scrubroom.sqlite3")
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_str("SCRUBROOM_REDIS_URL", "") or ""
+REDIS_URL = env_str("SCRUBROOM_REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -225,6 +228,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Security headers. Production values are the defaults; DEBUG relaxes only what plain HTTP needs.
 SECURE_SSL_REDIRECT = env_bool("SCRUBROOM_SSL_REDIRECT", not DEBUG)
+# Load balancers probe over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SCRUBROOM_HSTS_SECONDS", 365 * 24 * 60 * 60)
@@ -246,12 +251,12 @@ SECURE_CSP = {
 }
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env_str("SCRUBROOM_STATIC_ROOT", str(BASE_DIR / "var" / "static")) or "")
+STATIC_ROOT = Path(env_str("SCRUBROOM_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Private files (credential documents now, case images later) are never under a public URL:
 # they are served only through views that check permission.
 PRIVATE_MEDIA_ROOT = Path(
-    env_str("SCRUBROOM_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")) or ""
+    env_str("SCRUBROOM_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))
 )
 STORAGES = {
     "default": {
@@ -269,7 +274,7 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-_email_host = env_str("SCRUBROOM_EMAIL_HOST", "") or ""
+_email_host = env_str("SCRUBROOM_EMAIL_HOST")
 if _email_host:
     MAILERS = {
         "default": {
@@ -277,8 +282,8 @@ if _email_host:
             "OPTIONS": {
                 "host": _email_host,
                 "port": env_int("SCRUBROOM_EMAIL_PORT", 587),
-                "username": env_str("SCRUBROOM_EMAIL_USER", "") or "",
-                "password": env_str("SCRUBROOM_EMAIL_PASSWORD", "") or "",
+                "username": env_str("SCRUBROOM_EMAIL_USER"),
+                "password": env_str("SCRUBROOM_EMAIL_PASSWORD"),
                 "use_tls": env_bool("SCRUBROOM_EMAIL_USE_TLS", True),
                 "timeout": 10,
             },

@@ -13,15 +13,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from forum.models import Specialty
+from members.models import User
 from moderation.models import ModeratorScope
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     specialties = Specialty.objects.active()
-    scopes = ModeratorScope.objects.filter(
-        user__status="verified", user__is_active=True
-    ).select_related("user__profile", "specialty")
+    scopes = ModeratorScope.objects.filter(user__in=User.objects.verified()).select_related(
+        "user__profile", "specialty"
+    )
     moderators: dict[int, list] = {}
     for scope in scopes:
         moderators.setdefault(scope.specialty_id, []).append(scope.user)
