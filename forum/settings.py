@@ -23,7 +23,10 @@ def env_str(name: str, default: str = "") -> str:
     """
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:
-        return Path(file_name).read_text().strip()
+        try:
+            return Path(file_name).read_text().strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}_FILE cannot be read: {error}") from None
     return os.environ.get(name) or default
 
 
@@ -289,8 +292,11 @@ if _email_host:
             },
         }
     }
-else:
+elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    # The console backend would write confirmation and reset links into production logs.
+    raise ImproperlyConfigured("SCRUBROOM_EMAIL_HOST is required (an in-region mail relay)")
 DEFAULT_FROM_EMAIL = env_str("SCRUBROOM_FROM_EMAIL", "Scrubroom <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

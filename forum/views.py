@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -48,9 +49,14 @@ async def _channel_layer_roundtrip() -> bool:
     return message.get("token") == token
 
 
+async def _channel_layer_roundtrip_within(seconds: float) -> bool:
+    # A dropped packet must give the load balancer a quick 503, not a hung probe.
+    return await asyncio.wait_for(_channel_layer_roundtrip(), timeout=seconds)
+
+
 def _channel_layer_ok() -> bool:
     try:
-        return async_to_sync(_channel_layer_roundtrip)()
+        return async_to_sync(_channel_layer_roundtrip_within)(2.0)
     except Exception:
         return False
 

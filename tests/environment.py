@@ -18,5 +18,7 @@ os.environ.setdefault("SCRUBROOM_REGION", "test-region")
 os.environ.setdefault("SCRUBROOM_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 # The test client speaks plain HTTP; TLS redirection is tested on its own.
 os.environ.setdefault("SCRUBROOM_SSL_REDIRECT", "0")
+# Required in production; the test runner swaps in its in-memory mailer, so nothing is sent.
+os.environ.setdefault("SCRUBROOM_EMAIL_HOST", "smtp.invalid")
 os.environ.setdefault("SCRUBROOM_PRIVATE_MEDIA_ROOT", _private)
 os.environ.setdefault("SCRUBROOM_STATIC_ROOT", os.path.join(_private, "static"))

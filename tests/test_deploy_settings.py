@@ -16,14 +16,16 @@ ROOT = settings.BASE_DIR
 TIMEOUT = 180  # generous: a loaded machine needs tens of seconds to import Django
 
 
+def random_key() -> str:
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(60))
+
+
 def production_env(**overrides: str | None) -> dict[str, str]:
     """PATH and HOME from this process and a production deployment's variables; nothing from
     the test environment. A None override removes the variable."""
     env = {name: os.environ[name] for name in ("PATH", "HOME") if name in os.environ}
     env.update(
-        SCRUBROOM_SECRET_KEY="".join(
-            secrets.choice(string.ascii_letters + string.digits) for _ in range(60)
-        ),
+        SCRUBROOM_SECRET_KEY=random_key(),
         SCRUBROOM_ALLOWED_HOSTS="forum.example.org",
         SCRUBROOM_REGION="eu-central",
         # Without a mail host the console backend is used, which `check --deploy` rejects
@@ -62,66 +64,102 @@ def finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
 DEPLOY_CHECK = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
 
 
+def load_settings(code: str = "settings.DEBUG") -> list[str]:
+    """Import the settings the way any entry point does (apps need not load for this)."""
+    return ["-c", f"from django.conf import settings; {code}"]
+
+
+def settings_env(**overrides: str | None) -> dict[str, str]:
+    return {**production_env(**overrides), "DJANGO_SETTINGS_MODULE": "forum.settings"}
+
+
 @pytest.fixture(scope="module")
-def deploy_checks():
-    """Both `check --deploy` runs, started together: each imports the whole project."""
+def secret_key_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("secrets") / "secret_key"
+    path.write_text(random_key() + "\n")  # with the newline `echo` or a secrets mount leaves
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs(secret_key_file):
+    """Every subprocess scenario, started together (each imports Django), then collected."""
     processes = {
         "production": start(DEPLOY_CHECK, production_env()),
         "wildcard host": start(DEPLOY_CHECK, production_env(SCRUBROOM_ALLOWED_HOSTS="*")),
+        "no secret key": start(load_settings(), settings_env(SCRUBROOM_SECRET_KEY=None)),
+        "no region": start(load_settings(), settings_env(SCRUBROOM_REGION=None)),
+        "no mail relay": start(load_settings(), settings_env(SCRUBROOM_EMAIL_HOST=None)),
+        "unreadable key file": start(
+            load_settings(),
+            settings_env(SCRUBROOM_SECRET_KEY=None, SCRUBROOM_SECRET_KEY_FILE="/nonexistent/key"),
+        ),
+        "debug maybe": start(load_settings(), settings_env(SCRUBROOM_DEBUG="maybe")),
+        "secret key file": start(
+            load_settings("print(settings.SECRET_KEY)"),
+            settings_env(SCRUBROOM_SECRET_KEY=None, SCRUBROOM_SECRET_KEY_FILE=str(secret_key_file)),
+        ),
     }
-    return {name: finish(process) for name, process in processes.items()}
+    try:
+        return {name: finish(process) for name, process in processes.items()}
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
-def load_settings(env: dict[str, str], code: str = "settings.DEBUG"):
-    """Import the settings module the way any entry point does (no app loading needed)."""
-    env = {**env, "DJANGO_SETTINGS_MODULE": "forum.settings"}
-    return finish(start(["-c", f"from django.conf import settings; {code}"], env))
-
-
-def test_minimal_production_environment_passes_check_deploy(deploy_checks):
-    result = deploy_checks["production"]
+def test_minimal_production_environment_passes_check_deploy(runs):
+    result = runs["production"]
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_wildcard_allowed_hosts_fails_check_deploy_with_forum_e001(deploy_checks):
-    result = deploy_checks["wildcard host"]
+def test_wildcard_allowed_hosts_fails_check_deploy_with_forum_e001(runs):
+    result = runs["wildcard host"]
     assert result.returncode != 0
     assert "forum.E001" in result.stdout + result.stderr
 
 
-def test_production_without_a_secret_key_refuses_to_start():
-    result = load_settings(production_env(SCRUBROOM_SECRET_KEY=None))
+def test_production_without_a_secret_key_refuses_to_start(runs):
+    result = runs["no secret key"]
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SCRUBROOM_SECRET_KEY" in result.stderr
 
 
-def test_production_without_a_region_refuses_to_start():
-    result = load_settings(production_env(SCRUBROOM_REGION=None))
+def test_production_without_a_mail_relay_refuses_to_start(runs):
+    # The console backend would print confirmation and reset links into production logs.
+    result = runs["no mail relay"]
+    assert result.returncode != 0
+    assert "SCRUBROOM_EMAIL_HOST is required" in result.stderr
+
+
+def test_an_unreadable_secret_key_file_is_named_in_the_error(runs):
+    result = runs["unreadable key file"]
+    assert result.returncode != 0
+    assert "SCRUBROOM_SECRET_KEY_FILE cannot be read" in result.stderr
+
+
+def test_production_without_a_region_refuses_to_start(runs):
+    result = runs["no region"]
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SCRUBROOM_REGION" in result.stderr
 
 
-def test_a_debug_value_that_is_not_a_boolean_refuses_to_start():
-    result = load_settings(production_env(SCRUBROOM_DEBUG="maybe"))
+def test_a_debug_value_that_is_not_a_boolean_refuses_to_start(runs):
+    result = runs["debug maybe"]
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SCRUBROOM_DEBUG must be a boolean" in result.stderr
     assert "'maybe'" in result.stderr
 
 
-def test_secret_key_is_read_from_the_file_named_by_secret_key_file(tmp_path):
-    key = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(60))
-    key_file = tmp_path / "secret_key"
-    key_file.write_text(key + "\n")  # as `echo` or a secrets mount would write it
-
-    env = production_env(SCRUBROOM_SECRET_KEY=None, SCRUBROOM_SECRET_KEY_FILE=str(key_file))
-    result = load_settings(env, "print(settings.SECRET_KEY)")
-
+def test_secret_key_is_read_from_the_file_named_by_secret_key_file(runs, secret_key_file):
+    result = runs["secret key file"]
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == key
+    assert result.stdout.strip() == secret_key_file.read_text().strip()
+    assert len(result.stdout.strip()) == 60
 
 
 # In-process: the test suite itself runs on the production defaults (DEBUG off).

@@ -92,3 +92,21 @@ def test_healthz_ignores_requests_for_more_detail(client, db):
 
     assert response.status_code == 200
     assert set(json.loads(response.content)) == KEYS
+
+
+def test_a_channel_layer_that_accepts_but_never_answers_gives_a_prompt_503(client, db, settings):
+    """A silent store (dropped packets, a hung Redis) must not hang the probe."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [("127.0.0.1", silent.getsockname()[1])]},
+            }
+        }
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["channel_layer"] == "unreachable"
