@@ -63,9 +63,12 @@ def database_from_url(url: str) -> dict:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         path = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
+        name = Path(path) if Path(path).is_absolute() else BASE_DIR / path
+        # SQLite creates the file but not its folder; a fresh clone has no var/ yet.
+        name.parent.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": path if Path(path).is_absolute() else str(BASE_DIR / path),
+            "NAME": str(name),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL;",
