@@ -12,7 +12,6 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,13 +32,6 @@ class MemberRequest(HttpRequest):
 
 def has_second_factor(user: Any) -> bool:
     return bool(user.is_authenticated and is_mfa_enabled(user, SECOND_FACTORS))
-
-
-def needs_second_factor(user: Any) -> bool:
-    """True when this user must enrol before using the pages they are otherwise allowed."""
-    if has_second_factor(user):
-        return False
-    return bool(user.is_admin or user.is_moderator or settings.SCRUBROOM_REQUIRE_MFA_FOR_ALL)
 
 
 def applicant_allowed(view: Callable) -> Callable:
