@@ -11,6 +11,12 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
 django_asgi_app = get_asgi_application()
 
+# Daphne, unlike runserver, runs no system checks. Refuse to serve with any error among them,
+# above all a data store outside the deployment's region.
+from forum.residency import refuse_to_start_on_errors  # noqa: E402
+
+refuse_to_start_on_errors()
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.csp import CSP
 
 ALLOWED_CSP_SOURCES = {CSP.SELF, CSP.NONE}
@@ -40,3 +40,77 @@ def check_content_security_policy(app_configs, **kwargs) -> list[Error]:
                 )
             )
     return errors
+
+
+@register("residency")
+def check_declared_regions(app_configs, **kwargs) -> list[CheckMessage]:
+    """Every store declares a region, and it is the deployment's (no I/O: runs everywhere)."""
+    from forum import residency
+
+    messages: list[CheckMessage] = []
+    for store in residency.stores():
+        verdict = residency.judge(store, observe=False)
+        if verdict.verdict == "missing":
+            messages.append(
+                Error(
+                    f"{store.name} ({store.backend}) declares no region.",
+                    hint=f"Set {store.setting} to {settings.SCRUBROOM_REGION!r}.",
+                    id="forum.E010",
+                )
+            )
+        elif verdict.verdict == "mismatch":
+            messages.append(
+                Error(
+                    f"{store.name} ({store.backend}) is in {store.declared!r}, "
+                    f"but this deployment is in {settings.SCRUBROOM_REGION!r}.",
+                    hint=f"Move the store, or correct {store.setting}.",
+                    id="forum.E011",
+                )
+            )
+    if not settings.DEBUG and settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith(
+        "InMemoryChannelLayer"
+    ):
+        messages.append(
+            Warning(
+                "The in-memory channel layer does not cross processes: with more than one "
+                "server process, live updates reach only viewers on the same process.",
+                hint="Set SCRUBROOM_REDIS_URL for a deployment with several processes.",
+                id="forum.W010",
+            )
+        )
+    return messages
+
+
+@register("residency", Tags.database)
+def check_observed_regions(app_configs, databases=None, **kwargs) -> list[CheckMessage]:
+    """Ask the stores that can tell (S3 buckets, PostgreSQL) where they are.
+
+    Tagged `database`, so it runs in `migrate`, `check --database default`, at ASGI start-up
+    and in `residency_report`, but not on every management command.
+    """
+    from forum import residency
+
+    if not databases:
+        return []
+    messages: list[CheckMessage] = []
+    for store in residency.stores():
+        if store.observe is None or not store.declared:
+            continue
+        verdict = residency.judge(store)
+        if verdict.verdict == "mismatch" and verdict.observed:
+            messages.append(
+                Error(
+                    f"{store.name}: {verdict.detail}.",
+                    hint="The data is not where it was declared to be; do not start.",
+                    id="forum.E012",
+                )
+            )
+        elif verdict.verdict == "unverified":
+            messages.append(
+                Error(
+                    f"{store.name}: {verdict.detail}.",
+                    hint="Scrubroom will not start until it can confirm the store's region.",
+                    id="forum.E013",
+                )
+            )
+    return messages

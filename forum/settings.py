@@ -104,10 +104,24 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("SCRUBROOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("SCRUBROOM_CSRF_TRUSTED_ORIGINS", [])
 
-# The deployment's region. Issue #3 makes every store declare its own and checks they agree.
+# The deployment's region. Every data store declares its own region below, and the system
+# checks in forum/residency.py refuse to start unless they all match this one.
 SCRUBROOM_REGION = env_str("SCRUBROOM_REGION", "local" if DEBUG else "")
 if not SCRUBROOM_REGION:
     raise ImproperlyConfigured("SCRUBROOM_REGION is required (e.g. eu-central)")
+# Development declares every store in the deployment's region; production must say so itself.
+_store_region_default = SCRUBROOM_REGION if DEBUG else ""
+SCRUBROOM_STORE_REGIONS = {
+    "database": env_str("SCRUBROOM_DATABASE_REGION", _store_region_default),
+    "media": env_str("SCRUBROOM_MEDIA_REGION", _store_region_default),
+    "redis": env_str("SCRUBROOM_REDIS_REGION", _store_region_default),
+    "email": env_str("SCRUBROOM_EMAIL_REGION", _store_region_default),
+    "backups": env_str("SCRUBROOM_BACKUP_REGION", _store_region_default),
+}
+# Where backups of the database and media go: s3://bucket/prefix or a folder.
+SCRUBROOM_BACKUP_TARGET = env_str(
+    "SCRUBROOM_BACKUP_TARGET", str(BASE_DIR / "var" / "backups") if DEBUG else ""
+)
 
 # When true, every member (not only moderators and admins) must enrol a second factor.
 SCRUBROOM_REQUIRE_MFA_FOR_ALL = env_bool("SCRUBROOM_REQUIRE_MFA_FOR_ALL", False)
@@ -264,15 +278,35 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 PRIVATE_MEDIA_ROOT = Path(
     env_str("SCRUBROOM_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))
 )
+# With SCRUBROOM_S3_BUCKET set, private files go to S3-compatible object storage instead
+# (MinIO in docker-compose.yml). The bucket must be private; files are still served only
+# through permission-checked views, never by presigned URL.
+S3_BUCKET = env_str("SCRUBROOM_S3_BUCKET")
+if S3_BUCKET:
+    _private_storage: dict = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("SCRUBROOM_S3_ENDPOINT_URL") or None,
+            # Unset: boto3's own chain (instance role, AWS_* variables).
+            "access_key": env_str("SCRUBROOM_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("SCRUBROOM_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": SCRUBROOM_STORE_REGIONS["media"] or None,
+            "addressing_style": env_str("SCRUBROOM_S3_ADDRESSING_STYLE", "path"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    }
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "default": _private_storage,
+    "private": _private_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
@@ -312,7 +346,10 @@ USE_TZ = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A second line of defence: even a message that slipped through loses its email
+    # addresses (Django logs request paths, and database errors quote the failing row).
+    "filters": {"redact": {"()": "forum.logs.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("SCRUBROOM_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -7,15 +7,21 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from forum import residency
 from forum.models import Specialty
 from members.models import User
+from members.permissions import applicant_allowed
 from moderation.models import ModeratorScope
+
+# Observing a store's region is a network call; the page shows a report up to 5 minutes old.
+RESIDENCY_CACHE_KEY = "forum:residency-report"
 
 
 @require_GET
@@ -80,3 +86,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_not_required
 def policy(request: HttpRequest, page: str) -> HttpResponse:
     return render(request, f"forum/policies/{page}.html")
+
+
+@require_GET
+@applicant_allowed
+def data_residency(request: HttpRequest) -> HttpResponse:
+    """Where your data lives: the residency report in plain words, for anyone signed in."""
+    verdicts = cache.get(RESIDENCY_CACHE_KEY)
+    if verdicts is None:
+        verdicts = residency.report()
+        cache.set(RESIDENCY_CACHE_KEY, verdicts, timeout=300)
+    return render(
+        request,
+        "forum/data_residency.html",
+        {
+            "region": settings.SCRUBROOM_REGION,
+            "verdicts": verdicts,
+            "all_ok": all(verdict.ok for verdict in verdicts),
+        },
+    )

@@ -72,7 +72,11 @@ def _delete_documents(application: Application) -> None:
     documents = list(application.documents.all())
     for document in documents:
         document.delete()
-    # Delete the files only once the rows are gone for good.
+    _delete_files_after_commit(documents)
+
+
+def _delete_files_after_commit(documents: Iterable[CredentialDocument]) -> None:
+    """Delete the files only once the rows are gone for good."""
     names = [document.file.name for document in documents if document.file.name]
     storage = CredentialDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
 
@@ -221,6 +225,42 @@ def deactivate_member(member: User, *, by: User, reason: str) -> None:
         member.is_admin = False
         member.save(update_fields=["is_admin"])
     transaction.on_commit(lambda: end_all_sessions(member))
+
+
+# Erasure ----------------------------------------------------------------------------------
+
+# What happens to a departing member's posts, their choice (GDPR Art. 17).
+POSTS_ANONYMISE = "anonymise"  # posts stay, shown as by "former member"
+POSTS_DELETE = "delete"  # posts become tombstones, their text and images gone
+POSTS_CHOICES = (POSTS_ANONYMISE, POSTS_DELETE)
+
+
+@transaction.atomic
+def delete_own_account(user: User, *, posts: str) -> None:
+    """Remove the member's account and everything personal; their posts as they chose.
+
+    The audit log keeps one entry with a neutral label: that member #N deleted their account,
+    and when. Files are deleted from storage after the commit.
+    """
+    if posts not in POSTS_CHOICES:
+        raise ValueError(f"posts must be one of {POSTS_CHOICES}")
+    if user.is_admin:
+        # The last admin deleting themselves would lock everyone out of verification.
+        raise InvalidTransition("Ask another admin to remove your admin role first")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    documents = list(CredentialDocument.objects.filter(application__user=user))
+    label = f"Former member #{user.pk}"
+    record(
+        actor=user,
+        action="member.account_deleted",
+        target=user,
+        actor_label=label,
+        target_label=label,
+        posts=posts,
+    )
+    end_all_sessions(user)
+    user.delete()  # profile, application, documents, roles, emails, second factors cascade
+    _delete_files_after_commit(documents)
 
 
 # Roles ------------------------------------------------------------------------------------

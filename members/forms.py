@@ -146,3 +146,17 @@ class RoleForm(forms.Form):
         if cleaned.get("action", "").endswith("_moderator") and not cleaned.get("specialty"):
             self.add_error("specialty", _("Choose the specialty."))
         return cleaned
+
+
+class DeleteAccountForm(forms.Form):
+    posts = forms.ChoiceField(
+        label=_("Your cases and replies"),
+        choices=[
+            ("anonymise", _("Keep them for colleagues to learn from, shown as by “former member”")),
+            ("delete", _("Delete them: each becomes a “deleted” placeholder in its thread")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account, profile and images are deleted for good."),
+    )

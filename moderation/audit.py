@@ -22,16 +22,27 @@ def label_for(actor: Any) -> str:
 
 
 def record(
-    *, actor: Any, action: str, target: models.Model, reason: str = "", **details: Any
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    reason: str = "",
+    actor_label: str | None = None,
+    target_label: str | None = None,
+    **details: Any,
 ) -> AuditEntry:
-    """Append an entry. Call it inside the transaction of the action it records."""
+    """Append an entry. Call it inside the transaction of the action it records.
+
+    The labels default to the actor's and target's names; pass neutral ones when the entry
+    records an erasure, so the log does not keep the name it was asked to forget.
+    """
     return AuditEntry.objects.create(
         actor_id=actor.pk if actor is not None else None,
-        actor_label=label_for(actor)[:200],
+        actor_label=(actor_label or label_for(actor))[:200],
         action=action,
         target_type=target._meta.label_lower,
         target_id=target.pk,
-        target_label=str(target)[:200],
+        target_label=(target_label or str(target))[:200],
         reason=reason,
         details=details,
     )

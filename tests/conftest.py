@@ -9,8 +9,10 @@ The cast (hernia and vascular are the two specialties in play):
 
 from __future__ import annotations
 
+import socket
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -143,8 +145,92 @@ def client_for(db) -> Callable[[User | None], Client]:
     return make
 
 
+def signed_in(user: User) -> Client:
+    """A client that signed in through the real login form (so allauth tracks the session
+    and counts the sign-in as a recent authentication)."""
+    client = Client()
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    if response["Location"] == "/accounts/2fa/authenticate/":
+        response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(user.pk)
+    return client
+
+
 @pytest.fixture
 def committing(django_capture_on_commit_callbacks):
     """`with committing(): ...` runs the block's on_commit callbacks (emails, file deletion,
     session ends) when it exits, as the real commit would; tests run inside a transaction."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+# S3-compatible storage: moto's server on loopback, the only S3 that can run here.
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def in_region(settings) -> Callable[[str], None]:
+    """Move the whole deployment, every store's declaration with it, to `region`."""
+
+    def move(region: str) -> None:
+        settings.SCRUBROOM_REGION = region
+        settings.SCRUBROOM_STORE_REGIONS = dict.fromkeys(settings.SCRUBROOM_STORE_REGIONS, region)
+
+    return move
+
+
+@pytest.fixture
+def use_s3(settings, s3_endpoint) -> Callable[..., str]:
+    """Point private storage at a fresh bucket created in `bucket_region`."""
+    import boto3
+
+    def use(*, bucket_region: str, declared: str | None = None, create: bool = True) -> str:
+        bucket = f"scrubroom-{uuid.uuid4().hex[:12]}"
+        if create:
+            client = boto3.client(
+                "s3",
+                endpoint_url=s3_endpoint,
+                region_name=bucket_region,
+                aws_access_key_id="test",
+                aws_secret_access_key="test",
+            )
+            configuration = (
+                {}
+                if bucket_region == "us-east-1"  # S3's first region takes no constraint
+                else {"CreateBucketConfiguration": {"LocationConstraint": bucket_region}}
+            )
+            client.create_bucket(Bucket=bucket, **configuration)
+        storage = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": s3_endpoint,
+                "access_key": "test",
+                "secret_key": "test",
+                "region_name": declared or bucket_region,
+                "addressing_style": "path",
+                "default_acl": None,
+                "file_overwrite": False,
+            },
+        }
+        settings.S3_BUCKET = bucket
+        settings.STORAGES = {**settings.STORAGES, "default": storage, "private": storage}
+        return bucket
+
+    return use

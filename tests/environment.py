@@ -15,6 +15,9 @@ atexit.register(shutil.rmtree, _private, ignore_errors=True)
 
 os.environ.setdefault("SCRUBROOM_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("SCRUBROOM_REGION", "test-region")
+for _store in ("DATABASE", "MEDIA", "REDIS", "EMAIL", "BACKUP"):
+    os.environ.setdefault(f"SCRUBROOM_{_store}_REGION", os.environ["SCRUBROOM_REGION"])
+os.environ.setdefault("SCRUBROOM_BACKUP_TARGET", os.path.join(_private, "backups"))
 os.environ.setdefault("SCRUBROOM_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 # The test client speaks plain HTTP; TLS redirection is tested on its own.
 os.environ.setdefault("SCRUBROOM_SSL_REDIRECT", "0")

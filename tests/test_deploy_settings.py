@@ -31,6 +31,15 @@ def production_env(**overrides: str | None) -> dict[str, str]:
         # Without a mail host the console backend is used, which `check --deploy` rejects
         # (mail.E001): a production site must send its verification emails.
         SCRUBROOM_EMAIL_HOST="smtp.example.org",
+        # Every store declares its region (forum/residency.py); the checks do not connect.
+        SCRUBROOM_DATABASE_REGION="eu-central",
+        SCRUBROOM_MEDIA_REGION="eu-central",
+        SCRUBROOM_EMAIL_REGION="eu-central",
+        SCRUBROOM_BACKUP_REGION="eu-central",
+        SCRUBROOM_BACKUP_TARGET="/srv/backups/scrubroom",
+        # Several processes need Redis; without it forum.W010 warns (tested in test_residency).
+        SCRUBROOM_REDIS_URL="redis://redis.internal:6379/0",
+        SCRUBROOM_REDIS_REGION="eu-central",
     )
     for name, value in overrides.items():
         if value is None:

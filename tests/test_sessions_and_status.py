@@ -6,23 +6,11 @@ from __future__ import annotations
 import pytest
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 
 from members import actions
 from members.models import User
 from moderation.models import AuditEntry, ModeratorScope
-from tests.conftest import PASSWORD, totp_code
-
-
-def signed_in(user: User) -> Client:
-    """A client that signed in through the real login form (so allauth tracks the session)."""
-    client = Client()
-    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
-    if response["Location"] == "/accounts/2fa/authenticate/":
-        response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
-    assert response.status_code == 302
-    assert client.get("/").status_code == 200
-    return client
+from tests.conftest import PASSWORD, signed_in
 
 
 def post_status(client, member, action: str, reason: str = "Left the trust"):

@@ -27,12 +27,17 @@ PUBLIC = {
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
     "mfa_authenticate",
+    "account_deleted",
 }
 # Also reachable by a signed-in applicant: their status and application, and the pages that
 # manage their own account (password, email, two-factor, sessions).
 APPLICANT = PUBLIC | {
     "membership_status",
     "membership_apply",
+    "member_data",
+    "member_data_export",
+    "member_delete_account",
+    "data_residency",
     "account_reauthenticate",
     "account_email",
     "account_change_password",

@@ -1,0 +1,31 @@
+"""Logging filters. Logs carry ids and actions; never emails, names, file names or case text.
+
+The code logs ids only. This filter is the second line of defence for messages we do not
+write ourselves: Django's "Not Found: /path" lines and database errors that quote a row.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# A quoted value in a database error: Key (email)=(alice@example.org) already exists.
+ROW_VALUES = re.compile(r"(Key \([^)]*\)=)\([^)]*\)")
+
+
+def redact(text: str) -> str:
+    return ROW_VALUES.sub(r"\1(…)", EMAIL.sub("[email]", text))
+
+
+class RedactPersonalData(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            # Format the traceback now so that the exception's message is redacted too.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
