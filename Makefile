@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # under var/, console email. DEBUG is on only for `make run`; nothing else turns it on.
 RUN_ENV := SCRUBROOM_DEBUG=1 SCRUBROOM_REGION=$${SCRUBROOM_REGION:-local}
 
-.PHONY: run test lint bench migrations-check venv clean
+.PHONY: run test test-fast test-scaled debian-packages lint bench migrations-check venv clean
 
 # Tries $PYTHON, then python3.13/3.12/python3 on PATH, then pyenv's installed versions
 # (pyenv's own python3.12 shim fails unless PYENV_VERSION is set, so it is probed, not trusted).
@@ -36,8 +36,21 @@ run: venv
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: venv
+# The whole test suite, as CI runs it: the fast suite on the embedded default (SQLite,
+# in-memory layer, local files), then the same suite on the scaled stores.
+test: debian-packages test-fast test-scaled
+
+# The suite on the embedded default only: seconds, for the edit-test loop.
+test-fast: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The whole suite again on PostgreSQL + Redis + S3 (moto) with two Daphne processes.
+test-scaled: venv debian-packages
+	PYTHON=$(BIN)/python deploy/test-scaled.sh $(PYTEST_ARGS)
+
+# postgresql, redis-server, docker-compose: installed when missing (as root), or named.
+debian-packages:
+	@deploy/debian-packages.sh
 
 lint: venv
 	$(BIN)/ruff check .

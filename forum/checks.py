@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.csp import CSP
@@ -67,9 +69,8 @@ def check_declared_regions(app_configs, **kwargs) -> list[CheckMessage]:
                     id="forum.E011",
                 )
             )
-    if not settings.DEBUG and settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith(
-        "InMemoryChannelLayer"
-    ):
+    layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
+    if not settings.DEBUG and layer["BACKEND"].endswith("InMemoryChannelLayer"):
         messages.append(
             Warning(
                 "The in-memory channel layer does not cross processes: with more than one "

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import re
 
-EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# The local part leaves out "/" (legal but rare) so that a path keeps its folders.
+EMAIL = re.compile(r"[\w.!#$%&'*+=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 # A quoted value in a database error: Key (email)=(alice@example.org) already exists.
 ROW_VALUES = re.compile(r"(Key \([^)]*\)=)\([^)]*\)")
 

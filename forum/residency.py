@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -155,7 +156,8 @@ def _redis_store() -> Store:
 
 
 def _email_store() -> Store:
-    options = settings.MAILERS["default"].get("OPTIONS", {})
+    mailer: dict[str, Any] = settings.MAILERS["default"]
+    options = mailer.get("OPTIONS", {})
     host = options.get("host", "")
     return Store(
         key="email",
@@ -207,7 +209,8 @@ def _host(url: str) -> str:
 
 def bucket_region(bucket: str) -> str:
     """The region an S3 bucket reports. AWS reports none for us-east-1, its first region."""
-    client = storages["private"].connection.meta.client
+    storage: Any = storages["private"]  # S3Storage: boto3 resource behind .connection
+    client = storage.connection.meta.client
     try:
         location = client.get_bucket_location(Bucket=bucket).get("LocationConstraint")
     except Exception as error:

@@ -18,6 +18,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -191,6 +192,11 @@ def in_region(settings) -> Callable[[str], None]:
     def move(region: str) -> None:
         settings.SCRUBROOM_REGION = region
         settings.SCRUBROOM_STORE_REGIONS = dict.fromkeys(settings.SCRUBROOM_STORE_REGIONS, region)
+        settings.SCRUBROOM_BACKUP_TARGET = "/srv/backups"
+        if connection.vendor == "postgresql":
+            # The server's own statement of its region moves too; the test's rollback undoes it.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('scrubroom.region', %s, false)", [region])
 
     return move
 

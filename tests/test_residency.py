@@ -58,8 +58,11 @@ def test_a_store_without_a_region_refuses_to_start(settings, with_redis, key):
 def test_a_store_in_another_region_refuses_to_start(settings, with_redis, key):
     settings.SCRUBROOM_STORE_REGIONS = {**settings.SCRUBROOM_STORE_REGIONS, key: "us-west"}
     messages = residency_messages()
-    assert ids(messages) == ["forum.E011"]
-    assert "us-west" in messages[0].msg and "test-region" in messages[0].msg
+    # A store that reports its own region (scaled suite) also contradicts the declaration.
+    assert "forum.E011" in ids(messages)
+    assert set(ids(messages)) <= {"forum.E011", "forum.E012"}
+    e011 = next(message for message in messages if message.id == "forum.E011")
+    assert "us-west" in e011.msg and "test-region" in e011.msg
 
 
 @pytest.mark.django_db
@@ -70,13 +73,14 @@ def test_a_backup_target_that_is_not_declared_refuses_to_start(settings, with_re
 
 @pytest.mark.django_db
 def test_without_redis_the_in_process_stores_are_in_region_by_construction(settings):
+    settings.REDIS_URL = ""
     settings.SCRUBROOM_STORE_REGIONS = {**settings.SCRUBROOM_STORE_REGIONS, "redis": ""}
     assert "forum.E010" not in ids(residency_messages())
 
 
 @pytest.mark.django_db
 def test_the_in_memory_channel_layer_warns_in_production(settings):
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith("InMemoryChannelLayer")
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     messages = residency_messages()
     assert ids(messages) == ["forum.W010"]
     assert not messages[0].is_serious()

@@ -35,7 +35,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Deployment region: {settings.SCRUBROOM_REGION}\n")
             columns = ("name", "backend", "location", "declared", "observed", "verdict")
-            rows = [("Store", "Backend", "Location", "Declared", "Observed", "Verdict")]
+            rows: list[tuple[str, ...]] = [
+                ("Store", "Backend", "Location", "Declared", "Observed", "Verdict")
+            ]
             rows += [
                 tuple(getattr(verdict, column) or "-" for column in columns) for verdict in verdicts
             ]

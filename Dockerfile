@@ -1,0 +1,31 @@
+# The Scrubroom application image: Daphne serving forum.asgi. See docker-compose.yml.
+FROM python:3.12-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN useradd --system --uid 10001 --home-dir /srv/scrubroom scrubroom
+WORKDIR /srv/scrubroom
+
+COPY pyproject.toml README.md ./
+COPY forum ./forum
+COPY members ./members
+COPY moderation ./moderation
+COPY uploads ./uploads
+COPY templates ./templates
+COPY static ./static
+COPY manage.py ./
+RUN pip install .
+
+# Static files are collected at build time; nginx serves them from the shared volume.
+RUN SCRUBROOM_SECRET_KEY=build-only SCRUBROOM_REGION=build SCRUBROOM_EMAIL_HOST=build \
+    SCRUBROOM_STATIC_ROOT=/srv/static python manage.py collectstatic --noinput \
+    && chown -R scrubroom /srv/static
+
+USER scrubroom
+EXPOSE 8000
+# Proxy headers: nginx sets X-Forwarded-For and X-Forwarded-Proto (see deploy/nginx.conf).
+CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--proxy-headers", \
+     "--websocket_timeout", "86400", "forum.asgi:application"]
