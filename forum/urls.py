@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from forum import views
+from forum import case_views, views
 from members import staff_views
 from members import views as member_views
 from moderation import views as moderation_views
@@ -12,6 +12,24 @@ urlpatterns = [
     path("policies/privacy/", views.policy, {"page": "privacy"}, name="policy_privacy"),
     path("policies/guidelines/", views.policy, {"page": "guidelines"}, name="policy_guidelines"),
     path("data/where-it-lives/", views.data_residency, name="data_residency"),
+    path("s/<slug:slug>/", case_views.specialty_cases, name="specialty_cases"),
+    path("cases/new/", case_views.case_new, name="case_new"),
+    path("cases/mine/", case_views.my_cases, name="my_cases"),
+    path("cases/following/", case_views.following, name="following"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/edit/", case_views.case_edit, name="case_edit"),
+    path("cases/<int:pk>/delete/", case_views.case_delete, name="case_delete"),
+    path("cases/<int:pk>/outcome/", case_views.case_outcome, name="case_outcome"),
+    path("cases/<int:pk>/follow/", case_views.case_follow, name="case_follow"),
+    path("cases/<int:pk>/revisions/", case_views.case_revisions, name="case_revisions"),
+    path("cases/<int:pk>/replies/", case_views.reply_create, name="reply_create"),
+    path("replies/<int:pk>/edit/", case_views.reply_edit, name="reply_edit"),
+    path("replies/<int:pk>/delete/", case_views.reply_delete, name="reply_delete"),
+    path("replies/<int:pk>/helpful/", case_views.reply_helpful, name="reply_helpful"),
+    path("replies/<int:pk>/revisions/", case_views.reply_revisions, name="reply_revisions"),
+    path("search/", case_views.search, name="search"),
+    path("notifications/", case_views.notifications, name="notifications"),
+    path("notifications/read/", case_views.notifications_read, name="notifications_read"),
     path("accounts/", include("allauth.urls")),
     path("membership/", member_views.membership_status, name="membership_status"),
     path("membership/apply/", member_views.apply, name="membership_apply"),

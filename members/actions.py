@@ -16,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from forum import actions as forum_actions
 from forum.models import Specialty
 from members.models import Application, CredentialDocument, Profile, User
 from members.permissions import check_can_grant, check_is_admin
@@ -259,6 +260,10 @@ def delete_own_account(user: User, *, posts: str) -> None:
         posts=posts,
     )
     end_all_sessions(user)
+    if posts == POSTS_DELETE:
+        forum_actions.delete_posts_of(user)
+    else:
+        forum_actions.anonymise_posts_of(user)
     user.delete()  # profile, application, documents, roles, emails, second factors cascade
     _delete_files_after_commit(documents)
 

@@ -106,7 +106,13 @@ class User(AbstractBaseUser):
 
     @property
     def is_moderator(self) -> bool:
-        return self.is_verified_member and self.moderator_scopes.exists()
+        if not self.is_verified_member:
+            return False
+        # Thread and list pages prefetch authors' scopes: no query per name shown.
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("moderator_scopes")
+        if prefetched is not None:
+            return bool(prefetched)
+        return self.moderator_scopes.exists()
 
     def moderates(self, specialty: Specialty) -> bool:
         """Admins moderate every specialty; moderators only those they were given."""

@@ -16,6 +16,8 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.utils import timezone
 
+from forum.actions import CASE_CONTENT
+from forum.models import Case, PostState, Reply
 from members.models import Application, User
 
 README = """Your data from Scrubroom, exported {now} (UTC).
@@ -25,6 +27,8 @@ account.json      your account: email addresses, status, roles, second factors (
 profile.json      what you told us about yourself
 application.json  your membership application and its decision
 application/      credential documents we still hold (they are deleted once a decision is made)
+cases.json        the cases you posted: every section as you wrote it (Markdown), with outcomes
+replies.json      your replies, with the case each belongs to
 """
 
 
@@ -102,6 +106,43 @@ def _application(user: User, archive: zipfile.ZipFile) -> dict[str, Any] | None:
     }
 
 
+def _cases(user: User) -> list[dict[str, Any]]:
+    cases = Case.objects.filter(author=user).exclude(state=PostState.DELETED)
+    return [
+        {
+            "id": case.pk,
+            "specialty": case.specialty.name,
+            "state": case.get_state_display(),
+            "status": case.get_status_display(),
+            "posted": _when(case.created_at),
+            "edited": _when(case.edited_at),
+            "tags": [tag.name for tag in case.tags.all()],
+            **{name: getattr(case, name) for name in CASE_CONTENT},
+            "outcome": case.outcome,
+            "outcome_posted": _when(case.outcome_posted_at),
+        }
+        for case in cases.select_related("specialty").prefetch_related("tags").order_by("pk")
+    ]
+
+
+def _replies(user: User) -> list[dict[str, Any]]:
+    replies = Reply.objects.filter(author=user).exclude(state=PostState.DELETED)
+    return [
+        {
+            "id": reply.pk,
+            "case": reply.case_id,
+            "case_title": reply.case.title,
+            "state": reply.get_state_display(),
+            "posted": _when(reply.created_at),
+            "edited": _when(reply.edited_at),
+            "body": reply.body,
+            "coi_disclosure": reply.coi_disclosure,
+            "marked_helpful": _when(reply.helpful_at),
+        }
+        for reply in replies.select_related("case").order_by("pk")
+    ]
+
+
 def _write_json(archive: zipfile.ZipFile, name: str, data: Any) -> None:
     archive.writestr(name, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -114,5 +155,7 @@ def build_export(user: User) -> IO[bytes]:
         _write_json(archive, "account.json", _account(user))
         _write_json(archive, "profile.json", _profile(user))
         _write_json(archive, "application.json", _application(user, archive))
+        _write_json(archive, "cases.json", _cases(user))
+        _write_json(archive, "replies.json", _replies(user))
     output.seek(0)
     return output

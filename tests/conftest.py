@@ -240,3 +240,60 @@ def use_s3(settings, s3_endpoint) -> Callable[..., str]:
         return bucket
 
     return use
+
+
+# Cases ------------------------------------------------------------------------------------
+
+CASE_DATA = {
+    "title": "Recurrent incisional hernia after two mesh repairs",
+    "age_band": "65-89",
+    "sex": "female",
+    "presentation": "Third recurrence of a **midline** incisional hernia, BMI 34, ex-smoker.",
+    "investigations": "CT AP: 9 x 7 cm defect, loss of domain about 20%.",
+    "plan": "Considering posterior component separation (TAR) with retromuscular mesh.",
+    "intraop_findings": "",
+    "complication": "",
+    "question": "Would you pre-habilitate with botulinum toxin first?",
+    "coi_disclosure": "",
+    "consent_basis": "consented",
+    "consent_reason": "",
+}
+
+
+def case_form_data(**overrides) -> dict:
+    """What the new-case form posts, with both attestations given."""
+    return {
+        **CASE_DATA,
+        "specialty": overrides.pop("specialty", None) or "",
+        "tags": "tar, botox",
+        "attest_deidentified": "on",
+        "justification": "",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def make_case(db, hernia):
+    from forum import actions
+
+    def make(author: User, *, specialty: Specialty | None = None, tags=("tar",), **fields):
+        return actions.create_case(
+            author, specialty=specialty or hernia, data={**CASE_DATA, **fields}, tags=tags
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_reply(db):
+    from forum import actions
+
+    def make(case, author: User, body: str = "I would, for a defect this wide.", **fields):
+        return actions.create_reply(case, author=author, body=body, **fields)
+
+    return make
+
+
+@pytest.fixture
+def alices_case(make_case, alice):
+    return make_case(alice)

@@ -54,9 +54,15 @@ def test_the_export_holds_account_profile_application_and_documents(carol, carol
     archive = unzip(response)
     names = set(archive.namelist())
     document_name = f"application/{carol_document.download_name}"
-    assert {"README.txt", "account.json", "profile.json", "application.json", document_name} == (
-        names
-    )
+    assert {
+        "README.txt",
+        "account.json",
+        "profile.json",
+        "application.json",
+        "cases.json",
+        "replies.json",
+        document_name,
+    } == (names)
     account = json.loads(archive.read("account.json"))
     assert account["email"] == carol.email
     assert account["status"] == "applicant"

@@ -6,6 +6,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("members/_member_name.html")
-def member_name(member: User, link: bool = True) -> dict:
-    """A member's name with their badges: how a name appears everywhere on the site."""
-    return {"member": member, "link": link and member.is_verified_member}
+def member_name(member: User | None, link: bool = True) -> dict:
+    """A member's name with their badges: how a name appears everywhere on the site.
+
+    None is the author of a post whose account was deleted: "Former member".
+    """
+    return {"member": member, "link": bool(member and link and member.is_verified_member)}

@@ -1,0 +1,342 @@
+"""Verbs for the discussion: post, edit and delete cases and replies, outcomes, helpful marks,
+follows and notifications.
+
+Every verb that saves text runs the PHI screen on it first. With findings and no
+justification it raises `IdentifiersFound` and saves nothing, so the form can come back with
+the text intact; with a justification the post is saved held, unpublished, for a moderator.
+Markdown is rendered here, on save, never on display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from forum import markdown, phi, search
+from forum.models import Case, Follow, Notification, PostState, Reply, Revision, Tag
+from forum.permissions import check_can_mark_helpful, check_can_reply, check_is_author
+from members.models import User
+
+
+class IdentifiersFound(Exception):
+    """The PHI screen found possible identifiers; nothing was saved."""
+
+    def __init__(self, findings: dict[str, list[phi.Finding]]) -> None:
+        super().__init__(f"possible identifiers in {', '.join(findings)}")
+        self.findings = findings
+
+
+def screen(fields: dict[str, str], *, justification: str) -> list[dict[str, Any]]:
+    """Findings as stored with a held post; raises when there are findings to justify."""
+    findings = phi.scan_fields(fields)
+    if findings and not justification.strip():
+        raise IdentifiersFound(findings)
+    return [
+        {"field": field, **finding.as_dict()}
+        for field, found in findings.items()
+        for finding in found
+    ]
+
+
+CASE_CONTENT = (
+    "title",
+    "age_band",
+    "sex",
+    "presentation",
+    "investigations",
+    "plan",
+    "intraop_findings",
+    "complication",
+    "question",
+    "coi_disclosure",
+    "consent_basis",
+    "consent_reason",
+)
+
+
+def _screened_text(case_data: dict[str, Any]) -> dict[str, str]:
+    return {name: case_data.get(name) or "" for name in (*Case.TEXT_FIELDS, "consent_reason")}
+
+
+def _render_case(case: Case) -> None:
+    case.rendered = {
+        **{name: markdown.render(getattr(case, name)) for name, _label in Case.SECTIONS},
+        "coi_disclosure": markdown.render(case.coi_disclosure),
+        "outcome": markdown.render(case.outcome),
+    }
+
+
+def _set_tags(case: Case, names: Iterable[str]) -> None:
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in dict.fromkeys(names)]
+    case.tags.set(tags)
+
+
+def _hold(post: Case | Reply, findings: list[dict[str, Any]], justification: str) -> None:
+    if findings:
+        post.state = PostState.HELD
+        post.held_findings = findings
+        post.held_justification = justification.strip()
+    elif post.state != PostState.HELD:
+        post.state = PostState.PUBLISHED
+
+
+@transaction.atomic
+def create_case(
+    author: User,
+    *,
+    specialty,
+    data: dict[str, Any],
+    tags: Iterable[str] = (),
+    justification: str = "",
+) -> Case:
+    """Publish a case (or hold it for review, see the module docstring).
+
+    `data` holds CASE_CONTENT; the form has checked both attestations before calling.
+    """
+    findings = screen(_screened_text(data), justification=justification)
+    now = timezone.now()
+    case = Case(
+        author=author,
+        specialty=specialty,
+        attested_deidentified=True,
+        attested_at=now,
+        created_at=now,
+        last_activity_at=now,
+        **{name: data.get(name) or "" for name in CASE_CONTENT},
+    )
+    _hold(case, findings, justification)
+    _render_case(case)
+    case.save()
+    _set_tags(case, tags)
+    case.search_text = search.document(case)
+    case.save(update_fields=["search_text"])
+    Follow.objects.get_or_create(user=author, case=case)
+    return case
+
+
+def _case_content(case: Case) -> dict[str, Any]:
+    return {
+        **{name: getattr(case, name) for name in CASE_CONTENT},
+        "tags": [tag.name for tag in case.tags.all()],
+    }
+
+
+@transaction.atomic
+def edit_case(
+    case: Case,
+    *,
+    by: User,
+    specialty=None,
+    data: dict[str, Any],
+    tags: Iterable[str] = (),
+    justification: str = "",
+) -> Case:
+    check_is_author(by, case)
+    findings = screen(_screened_text(data), justification=justification)
+    Revision.objects.create(case=case, part="case", edited_by=by, content=_case_content(case))
+    for name in CASE_CONTENT:
+        setattr(case, name, data.get(name) or "")
+    if specialty is not None:
+        case.specialty = specialty
+    _hold(case, findings, justification)
+    case.edited_at = timezone.now()
+    case.attested_at = case.edited_at  # the author attests again with every edit
+    _render_case(case)
+    _set_tags(case, tags)
+    case.search_text = search.document(case)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def delete_case(case: Case, *, by: User) -> None:
+    """The author's deletion: a tombstone stays, the text and its history are gone."""
+    check_is_author(by, case)
+    _tombstone_case(case)
+
+
+def _tombstone_case(case: Case) -> None:
+    for name in (*Case.TEXT_FIELDS, "outcome", "consent_reason", "held_justification"):
+        setattr(case, name, "")
+    case.title = ""
+    case.rendered = {}
+    case.held_findings = []
+    case.search_text = ""
+    case.state = PostState.DELETED
+    case.deleted_at = timezone.now()
+    case.save()
+    case.tags.clear()
+    case.revisions.all().delete()
+
+
+@transaction.atomic
+def post_outcome(case: Case, *, by: User, text: str, justification: str = "") -> Case:
+    """Add or update the outcome follow-up (M&M-style learning), at any time."""
+    check_is_author(by, case)
+    findings = screen({"outcome": text}, justification=justification)
+    if case.outcome:
+        Revision.objects.create(
+            case=case, part="outcome", edited_by=by, content={"outcome": case.outcome}
+        )
+    first = not case.outcome_posted_at or case.outcome_state != PostState.PUBLISHED
+    case.outcome = text
+    case.outcome_state = PostState.HELD if findings else PostState.PUBLISHED
+    case.rendered = {**case.rendered, "outcome": markdown.render(text)}
+    if case.outcome_state == PostState.PUBLISHED:
+        now = timezone.now()
+        case.outcome_posted_at = case.outcome_posted_at or now
+        case.status = Case.Status.OUTCOME
+        case.last_activity_at = now
+    else:
+        case.held_findings = [*case.held_findings, *findings]
+        case.held_justification = justification.strip()
+    case.search_text = search.document(case)
+    case.save()
+    if case.outcome_state == PostState.PUBLISHED and first and case.is_published:
+        _notify_followers(case, kind=Notification.Kind.OUTCOME, actor=by)
+    return case
+
+
+@transaction.atomic
+def create_reply(
+    case: Case,
+    *,
+    author: User,
+    body: str,
+    quotes: Reply | None = None,
+    coi_disclosure: str = "",
+    justification: str = "",
+) -> Reply:
+    check_can_reply(author, case)
+    findings = screen({"body": body, "coi_disclosure": coi_disclosure}, justification=justification)
+    if quotes is not None and (quotes.case_id != case.pk or not quotes.is_published):
+        quotes = None  # only a published reply in the same thread can be quoted
+    now = timezone.now()
+    reply = Reply(
+        case=case,
+        author=author,
+        body=body,
+        body_html=markdown.render(body),
+        quotes=quotes,
+        coi_disclosure=coi_disclosure,
+        created_at=now,
+    )
+    _hold(reply, findings, justification)
+    reply.save()
+    if reply.is_published:
+        _count_published_reply(case, +1, now=now)
+        _notify_followers(case, kind=Notification.Kind.REPLY, actor=author, reply=reply)
+    Follow.objects.get_or_create(user=author, case=case)
+    return reply
+
+
+def _count_published_reply(case: Case, delta: int, *, now=None) -> None:
+    updates: dict[str, Any] = {"reply_count": F("reply_count") + delta}
+    if now is not None:
+        updates["last_activity_at"] = now
+    Case.objects.filter(pk=case.pk).update(**updates)
+    case.refresh_from_db(fields=["reply_count", "last_activity_at"])
+
+
+@transaction.atomic
+def edit_reply(
+    reply: Reply, *, by: User, body: str, coi_disclosure: str = "", justification: str = ""
+) -> Reply:
+    check_is_author(by, reply)
+    findings = screen({"body": body, "coi_disclosure": coi_disclosure}, justification=justification)
+    Revision.objects.create(
+        reply=reply,
+        part="reply",
+        edited_by=by,
+        content={"body": reply.body, "coi_disclosure": reply.coi_disclosure},
+    )
+    was_published = reply.is_published
+    reply.body = body
+    reply.body_html = markdown.render(body)
+    reply.coi_disclosure = coi_disclosure
+    _hold(reply, findings, justification)
+    reply.edited_at = timezone.now()
+    reply.save()
+    if was_published and not reply.is_published:
+        _count_published_reply(reply.case, -1)
+    return reply
+
+
+@transaction.atomic
+def delete_reply(reply: Reply, *, by: User) -> None:
+    check_is_author(by, reply)
+    _tombstone_reply(reply)
+
+
+def _tombstone_reply(reply: Reply) -> None:
+    if reply.is_published:
+        _count_published_reply(reply.case, -1)
+    reply.body = reply.body_html = reply.coi_disclosure = ""
+    reply.held_justification = ""
+    reply.held_findings = []
+    reply.helpful_at = None
+    reply.state = PostState.DELETED
+    reply.deleted_at = timezone.now()
+    reply.save()
+    reply.revisions.all().delete()
+
+
+@transaction.atomic
+def mark_helpful(reply: Reply, *, by: User, helpful: bool = True) -> None:
+    """The case author's mark. A case with a helpful reply counts as answered."""
+    check_can_mark_helpful(by, reply)
+    reply.helpful_at = timezone.now() if helpful else None
+    reply.save(update_fields=["helpful_at"])
+    case = reply.case
+    if case.status != Case.Status.OUTCOME:
+        answered = case.replies.filter(helpful_at__isnull=False).exists()
+        case.status = Case.Status.ANSWERED if answered else Case.Status.OPEN
+        case.save(update_fields=["status"])
+
+
+def follow(case: Case, *, user: User) -> None:
+    Follow.objects.get_or_create(user=user, case=case)
+
+
+def unfollow(case: Case, *, user: User) -> None:
+    Follow.objects.filter(user=user, case=case).delete()
+
+
+def _notify_followers(
+    case: Case, *, kind: str, actor: User, reply: Reply | None = None
+) -> list[Notification]:
+    followers = (
+        Follow.objects.filter(case=case, user__in=User.objects.verified())
+        .exclude(user=actor)
+        .values_list("user_id", flat=True)
+    )
+    return Notification.objects.bulk_create(
+        Notification(user_id=user_id, case=case, reply=reply, kind=kind) for user_id in followers
+    )
+
+
+def mark_notifications_read(user: User) -> int:
+    return Notification.objects.filter(user=user).unread().update(read_at=timezone.now())
+
+
+# Erasure (members/actions.delete_own_account) -------------------------------------------
+
+
+def anonymise_posts_of(user: User) -> None:
+    """Leave the member's posts in place as by "former member", their edit history too."""
+    Case.objects.filter(author=user).update(author=None)
+    Reply.objects.filter(author=user).update(author=None)
+    Revision.objects.filter(edited_by=user).update(edited_by=None)
+
+
+def delete_posts_of(user: User) -> None:
+    """Tombstone every post of the member: text, outcomes and edit history gone."""
+    for case in Case.objects.filter(author=user).exclude(state=PostState.DELETED):
+        _tombstone_case(case)
+    for reply in Reply.objects.filter(author=user).exclude(state=PostState.DELETED):
+        _tombstone_reply(reply)
+    anonymise_posts_of(user)

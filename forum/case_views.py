@@ -1,0 +1,376 @@
+"""Case discussion pages: lists, the thread, posting and editing, outcomes, follows.
+
+Thin views: a permission helper from forum/permissions.py, one verb from forum/actions.py,
+then render or redirect. A post blocked by the PHI screen comes back as the same form, its
+text intact, with each finding highlighted and its reason given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from forum import actions, markdown, phi
+from forum.forms import CaseForm, OutcomeForm, ReplyForm
+from forum.models import Case, Follow, Notification, PostState, Reply, Specialty
+from forum.permissions import (
+    can_see_reply,
+    check_can_read_revisions,
+    check_can_reply,
+    check_is_author,
+    get_case_or_404,
+    get_reply_or_404,
+    is_moderator_of,
+)
+from members.permissions import MemberRequest
+
+CASES_PER_PAGE = 25
+
+
+def _labels(form) -> dict[str, str]:
+    return {name: str(field.label) for name, field in form.fields.items()}
+
+
+def findings_context(form, findings: dict[str, list[phi.Finding]]) -> list[dict[str, Any]]:
+    """Per field with findings: its label, its text cut into highlighted pieces, the reasons."""
+    labels = _labels(form)
+    return [
+        {
+            "field": name,
+            "label": labels.get(name, name),
+            "pieces": phi.highlight(form.cleaned_data.get(name) or "", found),
+            "findings": found,
+        }
+        for name, found in findings.items()
+    ]
+
+
+def _case_data(form: CaseForm) -> dict[str, Any]:
+    return {name: form.cleaned_data.get(name) for name in actions.CASE_CONTENT}
+
+
+# Lists ------------------------------------------------------------------------------------
+
+
+def _case_list(request: MemberRequest, cases, template: str, context: dict) -> HttpResponse:
+    page = Paginator(cases.for_list(), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page, "cases": page.object_list, **context})
+
+
+@require_GET
+def specialty_cases(request: MemberRequest, slug: str) -> HttpResponse:
+    specialty = get_object_or_404(Specialty.objects.active(), slug=slug)
+    return _case_list(
+        request,
+        Case.objects.listed().filter(specialty=specialty),
+        "forum/case_list.html",
+        {"specialty": specialty, "heading": specialty.name},
+    )
+
+
+@require_GET
+def my_cases(request: MemberRequest) -> HttpResponse:
+    return _case_list(
+        request,
+        Case.objects.by_author(request.user),
+        "forum/case_list.html",
+        {"heading": _("My cases"), "mine": True},
+    )
+
+
+@require_GET
+def following(request: MemberRequest) -> HttpResponse:
+    return _case_list(
+        request,
+        Case.objects.followed_by(request.user),
+        "forum/case_list.html",
+        {"heading": _("Cases I follow")},
+    )
+
+
+@require_GET
+def search(request: MemberRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    cases = Case.objects.listed().search(query) if query else Case.objects.none()
+    return _case_list(request, cases, "forum/search.html", {"query": query, "heading": _("Search")})
+
+
+@require_GET
+def notifications(request: MemberRequest) -> HttpResponse:
+    items = (
+        Notification.objects.filter(user=request.user)
+        .exclude(case__state=PostState.HELD)
+        .select_related("case", "reply__case", "reply__author__profile")
+        .prefetch_related("reply__author__moderator_scopes")
+    )
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "forum/notifications.html", {"page": page})
+
+
+@require_POST
+def notifications_read(request: MemberRequest) -> HttpResponse:
+    actions.mark_notifications_read(request.user)
+    return redirect("notifications")
+
+
+# Cases ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_new(request: MemberRequest) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    specialty = Specialty.objects.active().filter(slug=request.GET.get("specialty", "")).first()
+    if specialty is None and hasattr(request.user, "profile"):
+        specialty = request.user.profile.specialty
+    if specialty is not None:
+        initial["specialty"] = specialty.pk
+    form = CaseForm(request.POST or None, initial=initial)
+    findings: dict[str, list[phi.Finding]] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = actions.create_case(
+                request.user,
+                specialty=form.cleaned_data["specialty"],
+                data=_case_data(form),
+                tags=form.cleaned_data["tags"],
+                justification=form.cleaned_data["justification"],
+            )
+        except actions.IdentifiersFound as found:
+            findings = found.findings
+        else:
+            if case.is_held:
+                messages.warning(request, _("Your case waits for a moderator before it appears."))
+            else:
+                messages.success(request, _("Your case is published."))
+            return redirect(case)
+    return _case_form(request, form, findings, case=None)
+
+
+def _case_form(request, form, findings, *, case: Case | None) -> HttpResponse:
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "forum/case_form.html",
+        {"form": form, "case": case, "findings": findings_context(form, findings)},
+        status=status,
+    )
+
+
+@require_GET
+def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    case = get_case_or_404(request.user, pk)
+    return _thread(request, case, ReplyForm(initial=_quote_initial(request, case)))
+
+
+def _quote_initial(request: MemberRequest, case: Case) -> dict[str, Any]:
+    quoted_pk = request.GET.get("quote", "")
+    if not quoted_pk.isdigit():
+        return {}
+    quoted = case.replies.filter(pk=quoted_pk, state=PostState.PUBLISHED).first()
+    if quoted is None:
+        return {}
+    author = quoted.author.display_name if quoted.author else _("Former member")
+    return {"body": markdown.quote(quoted.body, attribution=author), "quotes": quoted.pk}
+
+
+def _thread(
+    request: MemberRequest,
+    case: Case,
+    reply_form: ReplyForm,
+    findings: dict[str, list[phi.Finding]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    moderator = is_moderator_of(user, case)
+    replies = [
+        reply
+        for reply in case.replies.for_thread()
+        if reply.state != PostState.HELD or reply.author_id == user.pk or moderator
+    ]
+    tags = list(case.tags.all())
+    context = {
+        "case": case,
+        "tags": tags,
+        "replies": replies,
+        "is_author": case.author_id == user.pk,
+        "is_moderator": moderator,
+        "following": Follow.objects.filter(user=user, case=case).exists(),
+        "reply_form": reply_form,
+        "findings": findings_context(reply_form, findings) if findings else [],
+    }
+    return render(request, "forum/case_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    case = get_case_or_404(request.user, pk)
+    check_is_author(request.user, case)
+    form = CaseForm(request.POST or None, initial=CaseForm.initial_for(case))
+    findings: dict[str, list[phi.Finding]] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_case(
+                case,
+                by=request.user,
+                specialty=form.cleaned_data["specialty"],
+                data=_case_data(form),
+                tags=form.cleaned_data["tags"],
+                justification=form.cleaned_data["justification"],
+            )
+        except actions.IdentifiersFound as found:
+            findings = found.findings
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(case)
+    return _case_form(request, form, findings, case=case)
+
+
+@require_POST
+def case_delete(request: MemberRequest, pk: int) -> HttpResponse:
+    case = get_case_or_404(request.user, pk)
+    actions.delete_case(case, by=request.user)
+    messages.success(request, _("Your case was deleted. Replies stay, under a tombstone."))
+    return redirect(case)
+
+
+@require_http_methods(["GET", "POST"])
+def case_outcome(request: MemberRequest, pk: int) -> HttpResponse:
+    case = get_case_or_404(request.user, pk)
+    check_is_author(request.user, case)
+    form = OutcomeForm(request.POST or None, initial={"outcome": case.outcome})
+    findings: dict[str, list[phi.Finding]] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.post_outcome(
+                case,
+                by=request.user,
+                text=form.cleaned_data["outcome"],
+                justification=form.cleaned_data["justification"],
+            )
+        except actions.IdentifiersFound as found:
+            findings = found.findings
+        else:
+            messages.success(request, _("The outcome is posted. Thank you for closing the loop."))
+            return redirect(case)
+    return render(
+        request,
+        "forum/outcome_form.html",
+        {"form": form, "case": case, "findings": findings_context(form, findings)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def case_follow(request: MemberRequest, pk: int) -> HttpResponse:
+    case = get_case_or_404(request.user, pk)
+    if request.POST.get("follow") == "0":
+        actions.unfollow(case, user=request.user)
+    else:
+        actions.follow(case, user=request.user)
+    return redirect(case)
+
+
+@require_GET
+def case_revisions(request: MemberRequest, pk: int) -> HttpResponse:
+    case = get_case_or_404(request.user, pk)
+    check_can_read_revisions(request.user, case)
+    revisions = case.revisions.select_related("edited_by__profile")
+    return render(
+        request, "forum/revisions.html", {"case": case, "post": case, "revisions": revisions}
+    )
+
+
+# Replies ----------------------------------------------------------------------------------
+
+
+@require_POST
+def reply_create(request: MemberRequest, pk: int) -> HttpResponse:
+    case = get_case_or_404(request.user, pk)
+    check_can_reply(request.user, case)
+    form = ReplyForm(request.POST)
+    findings: dict[str, list[phi.Finding]] = {}
+    if form.is_valid():
+        quoted = None
+        if form.cleaned_data["quotes"]:
+            quoted = case.replies.filter(pk=form.cleaned_data["quotes"]).first()
+        try:
+            reply = actions.create_reply(
+                case,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                quotes=quoted,
+                coi_disclosure=form.cleaned_data["coi_disclosure"],
+                justification=form.cleaned_data["justification"],
+            )
+        except actions.IdentifiersFound as found:
+            findings = found.findings
+        else:
+            if reply.is_held:
+                messages.warning(request, _("Your reply waits for a moderator before it appears."))
+            return redirect(reply)
+    return _thread(request, case, form, findings, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def reply_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    reply = get_reply_or_404(request.user, pk)
+    check_is_author(request.user, reply)
+    form = ReplyForm(
+        request.POST or None,
+        initial={"body": reply.body, "coi_disclosure": reply.coi_disclosure},
+    )
+    findings: dict[str, list[phi.Finding]] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_reply(
+                reply,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                coi_disclosure=form.cleaned_data["coi_disclosure"],
+                justification=form.cleaned_data["justification"],
+            )
+        except actions.IdentifiersFound as found:
+            findings = found.findings
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(reply)
+    return render(
+        request,
+        "forum/reply_form.html",
+        {"form": form, "reply": reply, "findings": findings_context(form, findings)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def reply_delete(request: MemberRequest, pk: int) -> HttpResponse:
+    reply = get_reply_or_404(request.user, pk)
+    actions.delete_reply(reply, by=request.user)
+    return redirect(reply)
+
+
+@require_POST
+def reply_helpful(request: MemberRequest, pk: int) -> HttpResponse:
+    reply = get_reply_or_404(request.user, pk)
+    actions.mark_helpful(reply, by=request.user, helpful=request.POST.get("helpful") != "0")
+    return redirect(reply)
+
+
+@require_GET
+def reply_revisions(request: MemberRequest, pk: int) -> HttpResponse:
+    reply = get_reply_or_404(request.user, pk)
+    check_can_read_revisions(request.user, reply.case)
+    if not can_see_reply(request.user, reply):
+        raise Http404
+    revisions = reply.revisions.select_related("edited_by__profile")
+    return render(
+        request,
+        "forum/revisions.html",
+        {"case": reply.case, "post": reply, "revisions": revisions},
+    )

@@ -1,0 +1,81 @@
+"""Who may see and do what with cases and replies. Shared by views and (later) consumers.
+
+As in members/permissions.py: Http404 when the object must stay unknown to this viewer (a
+held case is unknown to everyone but its author and its specialty's moderators),
+PermissionDenied (403) when the viewer can see it but the action is not theirs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from forum.models import Case, PostState, Reply
+
+
+def is_moderator_of(user: Any, case: Case) -> bool:
+    return bool(user.is_authenticated and user.moderates(case.specialty))
+
+
+def can_see_case(user: Any, case: Case) -> bool:
+    if not (user.is_authenticated and user.is_verified_member):
+        return False
+    if case.state == PostState.HELD:
+        return case.author_id == user.pk or is_moderator_of(user, case)
+    # Published cases, and tombstones of deleted ones (their replies stay readable).
+    return True
+
+
+def can_see_reply(user: Any, reply: Reply) -> bool:
+    """Within a case the viewer can see: held replies only for their author and moderators."""
+    if reply.state == PostState.HELD:
+        return reply.author_id == user.pk or is_moderator_of(user, reply.case)
+    return True
+
+
+def get_case_or_404(user: Any, pk: int) -> Case:
+    try:
+        case = Case.objects.select_related("specialty", "author__profile").get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    if not can_see_case(user, case):
+        raise Http404
+    return case
+
+
+def get_reply_or_404(user: Any, pk: int) -> Reply:
+    try:
+        reply = Reply.objects.select_related("case__specialty", "author__profile").get(pk=pk)
+    except Reply.DoesNotExist:
+        raise Http404 from None
+    if not (can_see_case(user, reply.case) and can_see_reply(user, reply)):
+        raise Http404
+    return reply
+
+
+def check_can_reply(user: Any, case: Case) -> None:
+    if not case.is_published:
+        raise PermissionDenied(_("This case is not open for replies."))
+
+
+def check_is_author(user: Any, post: Case | Reply) -> None:
+    """Edits, deletion and outcomes are the author's own."""
+    if post.author_id != user.pk:
+        raise PermissionDenied(_("Only the author can do this."))
+    if post.state == PostState.DELETED:
+        raise PermissionDenied(_("This post was deleted."))
+
+
+def check_can_mark_helpful(user: Any, reply: Reply) -> None:
+    if reply.case.author_id != user.pk:
+        raise PermissionDenied(_("Only the case's author can mark replies as helpful."))
+    if not reply.is_published:
+        raise PermissionDenied(_("Only published replies can be marked helpful."))
+
+
+def check_can_read_revisions(user: Any, case: Case) -> None:
+    if not is_moderator_of(user, case):
+        raise PermissionDenied(_("Only this specialty's moderators can read earlier versions."))
