@@ -17,7 +17,7 @@ ALLOWED_TAGS = {
     "hr",
     "em",
     "strong",
-    "del",
+    "s",
     "ul",
     "ol",
     "li",
