@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forum import actions, markdown, phi
 from forum.forms import CaseForm, OutcomeForm, ReplyForm
-from forum.models import Case, Follow, Notification, PostState, Reply, Specialty
+from forum.models import Case, Follow, Notification, PostState, Specialty
 from forum.permissions import (
     can_see_reply,
     check_can_read_revisions,

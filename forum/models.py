@@ -85,13 +85,14 @@ class Case(models.Model):
 
     class AgeBand(models.TextChoices):
         # Bands, never an exact age: Safe Harbor treats ages over 89 as identifying.
-        INFANT = "0-1", _("0–1")
-        PRESCHOOL = "1-5", _("1–5")
-        CHILD = "6-12", _("6–12")
-        ADOLESCENT = "13-17", _("13–17")
-        YOUNG_ADULT = "18-39", _("18–39")
-        ADULT = "40-64", _("40–64")
-        OLDER_ADULT = "65-89", _("65–89")
+        # En dashes in the labels, as typeset ranges.
+        INFANT = "0-1", _("0–1")  # noqa: RUF001
+        PRESCHOOL = "1-5", _("1–5")  # noqa: RUF001
+        CHILD = "6-12", _("6–12")  # noqa: RUF001
+        ADOLESCENT = "13-17", _("13–17")  # noqa: RUF001
+        YOUNG_ADULT = "18-39", _("18–39")  # noqa: RUF001
+        ADULT = "40-64", _("40–64")  # noqa: RUF001
+        OLDER_ADULT = "65-89", _("65–89")  # noqa: RUF001
         OLDEST = "90+", _("90+")
 
     class Sex(models.TextChoices):

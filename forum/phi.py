@@ -58,15 +58,31 @@ class Finding:
         return asdict(self)
 
 
-I = re.IGNORECASE  # noqa: E741 (a flag, as in the re module)
+I = re.IGNORECASE  # noqa: E741 (the re module's own short name)
 
 MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
-ORDINAL = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-NAME = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
-SURNAME = r"(?:(?:O'|Mc|Mac|D'|De |Van |Von |Le |La |Al-|El-)?[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+ORDINAL = rf"{DAY}(?:st|nd|rd|th)?"
+UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
+LOWER = r"[a-zß-öø-ÿā-ž]"
+NAME = rf"{UPPER}{LOWER}+(?:[-']{UPPER}?{LOWER}+)?"
+PARTICLE = r"(?:da|de|di|del|della|dos|das|do|du|van|von|der|den|le|la|al|el|bin|ben|ter)"
+SURNAME = rf"(?:{PARTICLE}\s+)?(?:O'|Mc|Mac|D'|Al-|El-)?{NAME}"
+FULL_NAME = rf"{NAME}\s+{SURNAME}"
+RELATIONS = (
+    r"son|daughter|husband|wife|partner|mother|father|brother|sister|relative|nephew|niece|"
+    r"grandson|granddaughter|grandmother|grandfather|carer|aunt|uncle|cousin|fianc[ée]e?|"
+    r"boyfriend|girlfriend|friend|neighbour|neighbor|mum|dad|spouse|next of kin|NOK"
+)
+STREET_TYPES = (
+    r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Close|Way|Court|Ct|Place|Pl|Crescent|"
+    r"Terrace|Boulevard|Blvd|Gardens|Grove|Square|Row|Mews|Walk|Parade|Highway|Hwy|Circle|"
+    r"Green|View|Rise|Hill|Wharf|Quay|Embankment|Approach|Gate|Wynd|Yard|Park"
+)
+
 
 # Words that follow a context word without being a name ("patient Underwent" never happens,
 # but "patient Consent" and the like can start a sentence in bullet lists).
@@ -142,7 +158,6 @@ NOT_NAMES = {
     "Nurse",
     "Care",
     "Feedback",
-    "Reported",
     "Outcome",
     "Outcomes",
     "Education",
@@ -233,223 +248,239 @@ GENERIC_WARDS = {
     "Clean",
 }
 
-# (kind, pattern, group holding the identifier or 0 for the whole match)
-PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
-    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), 0),
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: str
+    pattern: re.Pattern[str]
+    group: int = 0
+
+
+def rule(name: str, kind: str, pattern: str, flags: int = 0, group: int = 0) -> Rule:
+    return Rule(name, kind, re.compile(pattern, flags), group)
+
+
+RULES: list[Rule] = [
+    rule("email", "email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
     # URLs: with a scheme, starting www., or a bare host with a path (bit.ly/abc).
-    ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", I), 0),
-    (
+    rule("url", "url", r"\b(?:https?://|www\.)[^\s<>\"')\]]+", I),
+    rule(
+        "bare-url",
         "url",
-        re.compile(
-            r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|ly|co|uk|us|info|me|gl|gov|edu|ie|de|fr|"
-            r"nl|au|ca|in|health|nhs\.uk)(?:/[^\s<>\"')\]]*)",
-            I,
-        ),
-        0,
+        r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|ly|co|uk|us|info|me|gl|gov|edu|ie|de|fr|nl|au|"
+        r"ca|in|health)/[^\s<>\"')\]]*",
+        I,
     ),
-    ("ip", re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b"), 0),
-    (
-        "ip",
-        re.compile(r"(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?::[0-9a-f]{1,4})*", I),
-        0,
-    ),
-    # National numbers. SSN 123-45-6789; NI QQ 12 34 56 C; NHS / CHI numbers after their name.
-    ("national_id", re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), 0),
-    ("national_id", re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"), 0),
-    (
+    rule("ipv4", "ip", r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b"),
+    # Candidates only; _keep asks the ipaddress module (times like 10:30:45 are not IPv6).
+    rule("ipv6", "ip", r"(?<![\w:])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?![\w:])", I),
+    # National numbers: SSN, National Insurance, UK driving licence, and any number after
+    # the name of a national scheme.
+    rule("ssn", "national_id", r"\b\d{3}-\d{2}-\d{4}\b"),
+    rule("nino", "national_id", r"\b[A-Z]{2} \d{2} \d{2} \d{2} [A-D]\b"),
+    rule("nino-compact", "national_id", r"\b[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]\b"),
+    rule("uk-licence", "national_id", r"\b[A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2}\b"),
+    rule(
+        "national-context",
         "national_id",
-        re.compile(
-            r"\b(?:NHS|CHI|SSN|social security|national insurance|NI|passport|"
-            r"driving licen[cs]e|driver'?s licen[cs]e|PPS|SIN|BSN|Medicare)"
-            r"(?:\s+(?:number|no\.?|num|#|card))?\s*(?:is|was|:|#|=)?\s*"
-            r"([A-Z]{0,3}\d[\d -]{5,14}\d[A-Z]?)",
-            I,
-        ),
-        1,
+        r"\b(?:NHS|CHI|SSN|social security|national insurance|NI|passport|driving licen[cs]e|"
+        r"driver'?s licen[cs]e|PPS|SIN|BSN|Medicare|personnummer|national ID|ID card)"
+        r"(?:\s+(?:number|no\.?|num|#|card))?\s*(?:is|was|:|#|=)?\s*"
+        r"((?-i:[A-Z]{0,5}\d[\d -]{4,14}\d[A-Z]{0,2}|[A-Z]{1,5}\d{5,}[A-Z]{0,2}))\b",
+        I,
+        group=1,
     ),
     # Record, account, insurance and device numbers: after a context word.
-    (
+    rule(
+        "record-context",
         "record_number",
-        re.compile(
-            r"\b(?:MRN|medical record|record|hospital|hosp|unit|case|chart|patient|pt|account|"
-            r"acct|a/c|policy|member|insurance|health plan|plan|claim|billing|invoice|serial|"
-            r"S/N|SN|lot|batch|device|implant|pacemaker|ICD|model|UR|URN|CRN|K-?number|"
-            r"reg(?:istration)?|vehicle|licen[cs]e plate|plate|beneficiary|subscriber|ID)"
-            r"(?:\s+(?:number|no\.?|num|#|ID|id|code))?\s*(?:is|was|:|#|=|of)?\s*"
-            r"([A-Z]{0,4}[-/]?\d[\dA-Z/-]{3,}\d[A-Z]?|[A-Z]{1,4}\d{4,}[A-Z]?)\b",
-            I,
-        ),
-        1,
+        r"\b(?:MRN|medical record|record|hospital|hosp|unit|chart|patient|pt|account|acct|a/c|"
+        r"policy|member|insurance|health plan|plan|claim|billing|invoice|serial|S/N|SN|lot|"
+        r"batch|device|implant|pacemaker|UR|URN|CRN|K-?number|vehicle|licen[cs]e plate|"
+        r"plate|beneficiary|subscriber|ID)\b"
+        r"(?:\s+(?:number|no\.?|num|#|ID|id|code))?\s*(?:is|was|:|#|=|of)?\s*"
+        r"([A-Z]{0,4}[-/]?\d[\dA-Z/-]{2,}[\dA-Z]|[A-Z]{1,4}\d{4,}[A-Z]?)\b",
+        I,
+        group=1,
     ),
-    # A long bare number is an identifier of some kind in case text.
-    (
+    # A long bare number is an identifier of some kind in case text (not a dose).
+    rule(
+        "long-number",
         "record_number",
-        re.compile(r"(?<![\w.,/])\d{7,}(?![\w.,/]|\s?(?:mg|ml|mcg|units|iu)\b)", I),
-        0,
+        r"(?<![\w.,/])\d{7,}(?![\w.,/]|\s?(?:mg|ml|mcg|units|iu)\b)",
+        I,
     ),
     # Letters-and-digits codes with six or more digits (K123456, AB1234567).
-    ("record_number", re.compile(r"\b[A-Z]{1,3}\d{6,}[A-Z]?\b"), 0),
+    rule("code", "record_number", r"\b[A-Z]{1,3}\d{6,}[A-Z]?\b"),
     # Phone and fax numbers.
-    (
+    rule(
         "phone",
-        re.compile(
-            r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?"
-            r"\d{2,5}[\s.-]\d{3,4}[\s.-]?\d{3,4}(?![\w-])"
-        ),
-        0,
+        "phone",
+        r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?"
+        r"\d{2,5}[\s.-]\d{3,4}[\s.-]?\d{3,4}(?![\w-])",
     ),
-    ("phone", re.compile(r"(?<![\w+])\+\d{1,3}[\s.-]?\d[\d\s.-]{7,14}\d\b"), 0),
-    ("phone", re.compile(r"(?<![\w-])\(\d{3}\)\s?\d{3}-\d{4}\b"), 0),
-    ("phone", re.compile(r"(?<![\w+])0\d{9,10}\b"), 0),
-    (
+    rule("phone-international", "phone", r"(?<![\w+])\+\d{1,3}[\s.-]?\d[\d\s.-]{7,14}\d\b"),
+    rule("phone-us", "phone", r"(?<![\w-])\(\d{3}\)\s?\d{3}-\d{4}\b"),
+    rule("phone-compact", "phone", r"(?<![\w+])0\d{9,10}\b"),
+    rule(
+        "phone-context",
         "phone",
-        re.compile(
-            r"\b(?:tel|telephone|phone|mobile|mob|cell|fax|ext|bleep|pager|call(?:ed)? (?:on|at))"
-            r"\.?\s*(?:no\.?|number)?\s*:?\s*(\+?[\d][\d\s().-]{5,}\d)",
-            I,
-        ),
-        1,
+        r"\b(?:tel|telephone|phone|mobile|mob|cell|fax|ext|bleep|pager|call|ring|text|"
+        r"WhatsApp)(?:ed|ing)?\b[^.\d\n]{0,25}?(\+?\d[\d\s().-]{5,}\d)",
+        I,
+        group=1,
     ),
     # Dates: day and month, in any order, with or without a year.
-    ("date", re.compile(rf"\b{ORDINAL}(?:\s+of)?\s+{MONTHS}\.?(?:,?\s+\d{{2,4}})?\b"), 0),
-    ("date", re.compile(rf"\b{MONTHS}\.?\s+{ORDINAL}\b(?:,?\s+\d{{4}})?"), 0),
-    ("date", re.compile(r"\b\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"), 0),
-    (
+    rule(
+        "date-day-month",
         "date",
-        re.compile(
-            r"(?<![\d/.])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-](?:\d{4}|\d{2})(?![\d/])"
-        ),
-        0,
+        rf"\b{ORDINAL}(?:\s+of\s+|\s+|-|/|\.)?{MONTHS}\b\.?(?:(?:,?\s+|-|/)\d{{2,4}}\b)?",
     ),
-    (
+    rule("date-month-day", "date", rf"\b{MONTHS}\.?\s+{ORDINAL}\b(?:,?\s+\d{{4}}\b)?"),
+    rule(
+        "date-iso",
         "date",
-        re.compile(
-            r"(?<![\d/.])(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:\d{4}|\d{2})(?![\d/])"
-        ),
-        0,
+        r"\b\d{4}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])\b",
     ),
-    (
+    rule(
+        "date-numeric",
         "date",
-        re.compile(
-            r"\b(?:on|dated|date of birth|DOB|born)\s*:?\s*"
-            r"((?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|1[0-2]))(?![\d/])",
-            I,
-        ),
-        1,
+        r"(?<![\d/.])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2]|[12]\d|3[01])[/.-]"
+        r"(?:\d{4}|\d{2})(?![\d/])",
+    ),
+    rule(
+        "date-context",
+        "date",
+        r"\b(?:on|dated|date of birth|DOB|born)\s*:?\s*"
+        r"((?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|1[0-2]))(?![\d/])",
+        I,
+        group=1,
     ),
     # Ages over 89.
-    (
+    rule(
         "age",
-        re.compile(
-            r"\b(?:9\d|1[0-2]\d)\s?-?\s?(?:years?|yrs?|y)[\s-]?(?:old|of age)\b"
-            r"|\b(?:9\d|1[0-2]\d)\s?(?:yo|y/o|y\.o\.|yr old)\b"
-            r"|\b(?:9\d|1[0-2]\d)(?:M|F)\b"
-            r"|\bnonagenarian\b|\bcentenarian\b",
-            I,
-        ),
-        0,
-    ),
-    ("age", re.compile(r"\b(?:aged?|age of|ages?)\s*:?\s*((?:9\d|1[0-2]\d))\b", I), 1),
-    (
         "age",
-        re.compile(r"\bin (?:his|her|their) (?:late |early |mid-)?(?:90s|nineties|100s)\b", I),
-        0,
+        r"\b(?:9\d|1[0-2]\d)\s?-?\s?(?:years?|yrs?|y)[\s-]?(?:old|of age)\b"
+        r"|\b(?:9\d|1[0-2]\d)\s?(?:yo|y/o|y\.o\.|yr old)\b"
+        r"|\b(?:9\d|1[0-2]\d)(?:M|F)\b"
+        r"|\bnonagenarian\b|\bcentenarian\b",
+        I,
     ),
-    # Postcodes (UK) and ZIP codes (with a state or the word ZIP).
-    (
+    rule("age-context", "age", r"\b(?:aged?|age of|ages?)\s*:?\s*(?:9\d|1[0-2]\d)\b", I),
+    rule(
+        "age-decade",
+        "age",
+        r"\bin (?:his|her|their) (?:late |early |mid-)?(?:90s|nineties|100s)\b",
+        I,
+    ),
+    # Postcodes (UK) and ZIP codes (with a state, a street, or the word ZIP).
+    rule(
+        "uk-postcode",
         "postcode",
-        re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2})\b"),
-        0,
+        r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2})\b",
     ),
-    (
+    rule(
+        "postcode-context",
         "postcode",
-        re.compile(
-            r"\b(?:ZIP|zip code|zipcode|postcode|post code)\s*:?\s*(\d{5}(?:-\d{4})?|[A-Z0-9]{2,4} ?[A-Z0-9]{3})\b",
-            I,
-        ),
-        1,
+        r"\b(?:ZIP|zip code|zipcode|postcode|post code)\s*:?\s*"
+        r"((?-i:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}))\b",
+        I,
+        group=1,
     ),
-    ("postcode", re.compile(r"\b[A-Z]{2},?\s+(\d{5}(?:-\d{4})?)\b"), 1),
+    rule("zip-state", "postcode", r"\b[A-Z]{2},?\s+(\d{5}(?:-\d{4})?)\b", group=1),
+    rule(
+        "zip-street",
+        "postcode",
+        rf"\b(?:{STREET_TYPES})\.?,\s*(?:[A-Z][a-z]+,?\s+)?(\d{{5}}(?:-\d{{4}})?)\b",
+        group=1,
+    ),
     # Street addresses.
-    (
+    rule(
+        "street",
         "address",
-        re.compile(
-            r"\b(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s+\d+[A-Z]?,?\s+)?\d{1,5}[A-Z]?,?\s+"
-            r"(?:[A-Z][a-z'-]+\s+){1,3}"
-            r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Close|Way|Court|Ct|Place|Pl|"
-            r"Crescent|Terrace|Boulevard|Blvd|Gardens|Grove|Square|Row|Mews|Walk|Parade|"
-            r"Highway|Hwy|Circle|Green|View|Rise|Hill)\b\.?"
-        ),
-        0,
+        r"\b(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s+\d+[A-Z]?,?\s+)?\d{1,5}[A-Z]?,?\s+"
+        rf"(?:[A-Z][a-z'-]+\s+){{1,3}}(?:{STREET_TYPES})\b\.?",
     ),
-    (
+    rule(
+        "street-romance",
         "address",
-        re.compile(
-            r"\b\d{1,4},?\s+(?:Rue|Via|Calle|Avenida|Strada|Piazza|Plaza|Boulevard)"
-            r"(?:\s+(?:de|del|della|des|du|la|le|di|das|do))*(?:\s+[A-Z][\w'-]+){1,3}"
-        ),
-        0,
+        r"\b\d{1,4},?\s+(?:Rue|Via|Calle|Avenida|Strada|Piazza|Plaza|Boulevard)"
+        r"(?:\s+(?:de|del|della|des|du|la|le|di|das|do))*(?:\s+[A-Z][\w'-]+){1,3}",
     ),
-    (
+    rule(
+        "street-germanic",
         "address",
-        re.compile(
-            r"\b(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+(?:straße|strasse|str\.|gasse|weg|laan|gade|vej)"
-            r"\s+\d{1,4}[a-z]?\b"
-        ),
-        0,
+        r"\b(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+(?:straße|strasse|str\.|gasse|weg|laan|gade|vej)"
+        r"\s+\d{1,4}[a-z]?\b",
     ),
-    (
+    rule(
+        "flat",
         "address",
-        re.compile(
-            r"\b(?:Flat|Apt\.?|Apartment)\s+\d+[A-Z]?\b(?:,?\s+[A-Z][a-z]+\s+(?:House|Court|Tower|Building))?"
-        ),
-        0,
+        r"\b(?:Flat|Apt\.?|Apartment)\s+\d+[A-Z]?\b"
+        r"(?:,?\s+[A-Z][a-z]+\s+(?:House|Court|Tower|Building))?",
     ),
-    (
+    rule(
+        "lives-at",
         "address",
-        re.compile(
-            r"\b(?:lives|living|resides|residing|address(?: is)?|home is)\s+(?:at|in|on)?\s*"
-            r"((?:\d{1,5}[A-Z]?\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,3})",
-        ),
-        1,
+        r"\b(?:lives|living|resides|residing|address(?: is)?|home is)\s+(?:at|in|on)?\s*"
+        r"((?:\d{1,5}[A-Z]?\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,3})",
+        group=1,
     ),
     # Wards, bays, beds, rooms. "Theatre 3" is a place everyone has; not flagged.
-    (
+    rule(
+        "ward-number",
         "ward_bed",
-        re.compile(
-            r"\b(?:(?:ICU|ITU|HDU|CCU|NICU|PICU|SDU|AMU|SAU|MAU|CDU|ED)\s+)?"
-            r"(?:ward|bay|bed|room|cubicle|side[- ]room|cot|resus bay)\s*"
-            r"(?:no\.?\s*|number\s*|#\s*)?\d{1,4}[A-Z]?\b"
-            r"(?:,?\s+(?:bed|bay|room)\s*\d{1,3}[A-Z]?\b)?",
-            I,
-        ),
-        0,
+        r"\b(?:(?:ICU|ITU|HDU|CCU|NICU|PICU|SDU|AMU|SAU|MAU|CDU|ED)\s+)?"
+        r"(?:ward|bay|bed|room|cubicle|side[- ]room|cot|resus bay)\s*"
+        r"(?:no\.?\s*|number\s*|#\s*)?\d{1,4}[A-Z]?\b"
+        r"(?:,?\s+(?:bed|bay|room)\s*\d{1,3}[A-Z]?\b)?",
+        I,
     ),
-    ("ward_bed", re.compile(r"\b\d{1,2}[A-Z]?\s+[Ww]ard\b"), 0),
-    ("ward_bed", re.compile(r"\b(?:Ward|ward)\s+[A-Z]\d?\b(?![a-z])"), 0),
-    ("ward_bed", re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:Ward|ward|Unit|Wing)\b"), 0),
+    rule("number-ward", "ward_bed", r"\b\d{1,2}[A-Z]?\s+[Ww]ard\b"),
+    rule("ward-letter", "ward_bed", r"\b[Ww]ard\s+[A-Z]\d?\b(?![a-z])"),
+    rule(
+        "named-ward",
+        "ward_bed",
+        rf"\b({NAME}(?:\s+{NAME})?)\s+(?:Ward|ward|Unit|Wing)\b",
+    ),
     # Names: a title that means a patient or relative here, or a context word before a name.
-    (
+    rule(
+        "title",
         "name",
-        re.compile(
-            rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Master|Mme|Mlle|Sr|Sra|Herr|Frau)\.?\s+(?:[A-Z]\.\s*)?{SURNAME}(?:\s+{SURNAME})?"
-        ),
-        0,
+        rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Master|Mme|Mlle|Sr|Sra|Herr|Frau)\.?\s+(?:[A-Z]\.\s*)?"
+        rf"{SURNAME}(?:\s+{SURNAME})?",
     ),
-    (
+    rule(
+        "context",
         "name",
-        re.compile(
-            r"\b(?:patient|pt\.?|named|called|name is|name was|known as|son|daughter|husband|"
-            r"wife|partner|mother|father|brother|sister|relative|nephew|niece|grandson|"
-            r"granddaughter|grandmother|grandfather|carer|aunt|uncle|cousin|fianc[ée]e?|"
-            r"boyfriend|girlfriend|friend|neighbour|neighbor|mum|dad|spouse|"
-            r"next of kin|NOK|baby|infant|boy|girl|gentleman|lady|man|woman)"
-            rf",?\s+((?:[A-Z]\.\s?)?{NAME}(?:\s+(?:[A-Z]\.\s?)?{SURNAME})?)"
-        ),
-        1,
+        rf"\b(?i:patient|pt\.?|named|called|name is|name was|known as|{RELATIONS}|baby|infant|"
+        r"little|boy|girl|gentleman|lady|man|woman)"
+        rf",?\s+((?:[A-Z]\.\s?)?{NAME}(?:\s+(?:[A-Z]\.\s?)?{SURNAME})?)",
+        group=1,
     ),
-    # Initial-and-surname ("J. Doe") and "Surname, Firstname" forms.
-    ("name", re.compile(rf"\b[A-Z]\.\s?{SURNAME}\b(?=[\s,.;:)]|$)"), 0),
+    # "Gurpreet Singh, the patient's brother"; "Siobhan Byrne, 52,"; "Giovanni Rossi (MRN …)".
+    rule(
+        "name-relation",
+        "name",
+        rf"\b({FULL_NAME}),?\s+(?:the\s+)?(?:patient's|his|her|their)\s+(?:{RELATIONS})\b",
+        group=1,
+    ),
+    rule(
+        "name-age",
+        "name",
+        rf"\b({FULL_NAME}),\s+(?:aged?\s+)?\d{{1,3}}(?:\s*(?:weeks?|months?|days?|years?)"
+        r"\s+old)?\b",
+        group=1,
+    ),
+    rule(
+        "name-identifier",
+        "name",
+        rf"\b({FULL_NAME})\s+\((?i:hospital|MRN|NHS|DOB|aged?|born|record|d\.o\.b)",
+        group=1,
+    ),
+    # Initial-and-surname ("J. Doe").
+    rule("initial", "name", rf"\b[A-Z]\.\s?{SURNAME}\b(?=[\s,.;:)]|$)"),
 ]
 
 _OWN_HOSTS: set[str] = set()
@@ -463,31 +494,33 @@ def _own_hosts() -> set[str]:
     return _OWN_HOSTS
 
 
-def _keep(kind: str, text: str, match: re.Match[str], source: str) -> bool:
+def _keep(rule: Rule, text: str, match: re.Match[str]) -> bool:
     """Second thoughts on a match that the pattern alone cannot rule out."""
-    if kind == "url":
+    if rule.kind == "url":
         host = urlsplit(text if "://" in text else f"http://{text}").hostname or ""
         return host.lower() not in _own_hosts()
-    if kind == "ip" and ":" in text:
+    if rule.name == "ipv6":
         try:
             ipaddress.IPv6Address(text)
         except ValueError:
             return False
         return True
-    if kind == "name":
+    if rule.name == "context" and match.group(0).startswith("Sister"):
+        return False  # a ward sister: a nursing colleague's title, not a relative
+    if rule.name in {"context", "name-relation", "name-age", "name-identifier"}:
         words = text.replace(".", " ").split()
-        first_real = next((word for word in words if len(word) > 1), "")
-        if match.re.pattern.startswith(r"\b(?:patient") and first_real in NOT_NAMES:
-            return False
-        if match.re.pattern.startswith(r"\b[A-Z]\.") and _is_initialism(text):
-            return False
-        return True
-    if kind == "ward_bed":
+        return not any(word in NOT_NAMES for word in words)
+    if rule.name == "initial":
+        return not _is_initialism(text)
+    if rule.name == "named-ward":
         return text.split()[0] not in GENERIC_WARDS
-    if kind == "phone":
+    if rule.kind == "phone":
         digits = sum(character.isdigit() for character in text)
-        # Blood pressures, ranges and sizes have fewer digits than any phone number.
-        return digits >= 9 and not _looks_clinical_range(text)
+        # Blood pressures, ranges and sizes have fewer digits than any phone number; a
+        # local number after "call" or "phone" may have seven.
+        return digits >= (7 if rule.name == "phone-context" else 9) and not (
+            _looks_clinical_range(text)
+        )
     return True
 
 
@@ -502,15 +535,15 @@ def _looks_clinical_range(text: str) -> bool:
 
 
 def _raw_matches(text: str) -> Iterator[Finding]:
-    for kind, pattern, group in PATTERNS:
-        for match in pattern.finditer(text):
-            start, end = match.span(group)
+    for rule in RULES:
+        for match in rule.pattern.finditer(text):
+            start, end = match.span(rule.group)
             if start < 0 or end <= start:
                 continue
             value = text[start:end].rstrip(".,;:")
             end = start + len(value)
-            if value and _keep(kind, value, match, text):
-                yield Finding(start, end, kind, value)
+            if value and _keep(rule, value, match):
+                yield Finding(start, end, rule.kind, value)
 
 
 # When two findings overlap, the more specific kind names the reason.

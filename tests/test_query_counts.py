@@ -65,7 +65,7 @@ def test_list_pages_are_constant_in_cases(make_case, alice, dave, client_for, pa
     client = client_for(alice)
     counts = []
     made = 0
-    for size in SIZES[:2] + (30,):  # a list page shows 25 at most
+    for size in (*SIZES[:2], 30):  # a list page shows 25 at most
         while made < size:
             make_case(dave if made % 2 else alice, tags=("tar", f"tag-{made % 4}"))
             made += 1
