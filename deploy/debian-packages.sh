@@ -5,10 +5,10 @@
 #   deploy/debian-packages.sh --list   print the package names
 #
 # postgresql and redis-server run the scaled suite on loopback; docker-compose validates
-# docker-compose.yml (no Docker engine is needed for that).
+# docker-compose.yml (no Docker engine is needed for that); chromium runs the browser suite.
 set -euo pipefail
 
-PACKAGES=(make postgresql redis-server docker-compose)
+PACKAGES=(make postgresql redis-server docker-compose chromium)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${PACKAGES[@]}"

@@ -297,3 +297,7 @@ def make_reply(db):
 @pytest.fixture
 def alices_case(make_case, alice):
     return make_case(alice)
+
+
+# The browser suite's fixtures live in tests/browser.py.
+from tests.browser import chromium, session_cookie  # noqa: E402, F401

@@ -183,3 +183,64 @@ def test_deletion_needs_a_recent_sign_in(client_for, alice):
     response = client_for(alice).post("/membership/my-data/delete/", DELETE)
     assert response["Location"].startswith("/accounts/reauthenticate/")
     assert User.objects.filter(pk=alice.pk).exists()
+
+
+# Posts in the export, and what deletion does to them ----------------------------------------
+
+
+@pytest.fixture
+def thread(make_case, make_reply, alice, bob):
+    case = make_case(alice, title="Alice's mesh infection case", coi_disclosure="None.")
+    alices_reply = make_reply(case, alice, "Thanks, **helpful**.")
+    bobs_reply = make_reply(case, bob, "Explant and staged repair.")
+    return case, alices_reply, bobs_reply
+
+
+@pytest.mark.django_db
+def test_the_export_holds_the_members_cases_and_replies(thread, alice):
+    case, alices_reply, _ = thread
+    archive = unzip(reauthenticated(alice).post("/membership/my-data/export/"))
+    cases = json.loads(archive.read("cases.json"))
+    assert [item["title"] for item in cases] == ["Alice's mesh infection case"]
+    assert cases[0]["question"] == case.question  # the Markdown source, as written
+    assert cases[0]["tags"] == ["tar"] and cases[0]["coi_disclosure"] == "None."
+    replies = json.loads(archive.read("replies.json"))
+    assert [(item["id"], item["body"]) for item in replies] == [
+        (alices_reply.pk, "Thanks, **helpful**.")
+    ]
+    assert b"Explant and staged repair" not in archive.read("replies.json")
+
+
+@pytest.mark.django_db
+def test_deleting_with_anonymise_keeps_posts_as_former_member(thread, alice, bob, committing):
+    case, alices_reply, _ = thread
+    with committing():
+        reauthenticated(alice).post("/membership/my-data/delete/", DELETE)
+    case.refresh_from_db()
+    alices_reply.refresh_from_db()
+    assert case.author is None and case.title == "Alice's mesh infection case"
+    assert alices_reply.author is None and alices_reply.body == "Thanks, **helpful**."
+    page = signed_in(bob).get(f"/cases/{case.pk}/").content.decode()
+    assert "Former member" in page and "Alice Moreau" not in page
+
+
+@pytest.mark.django_db
+def test_deleting_with_delete_leaves_tombstones(thread, alice, bob, committing):
+    from forum.models import PostState, Revision
+
+    case, alices_reply, bobs_reply = thread
+    from forum import actions
+
+    actions.edit_reply(alices_reply, by=alice, body="Thanks, very helpful.")
+    with committing():
+        reauthenticated(alice).post("/membership/my-data/delete/", {**DELETE, "posts": "delete"})
+    case.refresh_from_db()
+    alices_reply.refresh_from_db()
+    bobs_reply.refresh_from_db()
+    assert case.state == alices_reply.state == PostState.DELETED
+    assert case.title == case.question == alices_reply.body == ""
+    assert not Revision.objects.exists()
+    assert bobs_reply.body == "Explant and staged repair."  # others' words stay
+    page = signed_in(bob).get(f"/cases/{case.pk}/").content.decode()
+    assert "This case was deleted by its author" in page
+    assert "Explant and staged repair." in page and "mesh infection" not in page

@@ -1,0 +1,83 @@
+"""Real headless Chromium for the browser suite, driven by Playwright.
+
+Chromium comes from Debian (`apt-get install chromium`; deploy/debian-packages.sh), never a
+download of Playwright's own. Where it is missing the browser tests skip, except in CI,
+where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from members.models import User
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    # Without these Chromium phones home at start; this machine's network refuses it.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("SCRUBROOM_CHROMIUM") or shutil.which("chromium")
+
+
+@pytest.fixture
+def chromium(transactional_db, live_server) -> Iterator:
+    """A fresh Chromium for one test, started after the test's data and stopped before the
+    database is cleaned.
+
+    Playwright's sync API keeps an event loop running in the main thread while it is open,
+    and Django rightly refuses ORM calls from a thread with a running loop. So a browser test
+    prepares everything it needs in the database (members, posts, session cookies) in
+    fixtures listed before `chromium`, and only drives the browser in its body; the live
+    server answers from its own thread.
+    """
+    path = chromium_path()
+    if path is None:
+        message = "needs Debian's chromium (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def session_cookie(db) -> Callable[[User], dict]:
+    """A signed-in session for `user`, as a cookie to hand to a browser context."""
+
+    def make(user: User) -> dict:
+        client = Client()
+        client.force_login(user)
+        return {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        }
+
+    return make
+
+
+def signed_in_context(chromium, live_server, cookie: dict, **options):
+    """A fresh browser profile carrying `cookie` (from `session_cookie`)."""
+    context = chromium.new_context(base_url=live_server.url, **options)
+    context.add_cookies([{**cookie, "url": live_server.url}])
+    return context
