@@ -42,7 +42,7 @@ class CaseForm(ScreenedForm):
     )
     age_band = forms.ChoiceField(
         label=_("Age band"),
-        choices=Case.AgeBand.choices,
+        choices=[("", _("Choose a band")), *Case.AgeBand.choices],
         help_text=_("A band, never an exact age or date of birth."),
     )
     sex = forms.ChoiceField(

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from forum.models import Specialty
+from forum import actions as forum_actions
+from forum.models import Case, Specialty
 from members import actions
 from members.models import Application, Profile, User
 from moderation.models import ModeratorScope
@@ -135,7 +136,75 @@ class Command(BaseCommand):
                     actions.grant_moderator(user, specialty, by=admin, reason="Demo moderator")
             totp_secret = self.ensure_totp(user) if demo.kind in {"admin", "moderator"} else ""
             logins.append((demo, password, totp_secret))
+        self.seed_cases()
         return logins
+
+    def seed_cases(self) -> None:
+        """Two de-identified demo threads, created once (the PHI screen passes them)."""
+        if Case.objects.exists():
+            return
+        alice = User.objects.get(email="alice@demo.example")
+        bob = User.objects.get(email="bob@demo.example")
+        moderator = User.objects.get(email="moderator@demo.example")
+        hernia = Specialty.objects.get(slug="hernia-and-abdominal-wall")
+        vascular = Specialty.objects.get(slug="vascular")
+        case = forum_actions.create_case(
+            alice,
+            specialty=hernia,
+            tags=["tar", "botox", "loss-of-domain"],
+            data={
+                "title": "Third recurrence of a midline incisional hernia with loss of domain",
+                "age_band": "65-89",
+                "sex": "female",
+                "presentation": (
+                    "Third recurrence after an open onlay repair and a later IPOM. BMI 34, "
+                    "ex-smoker for 2 years, HbA1c 48. Symptomatic, with skin thinning over "
+                    "the sac but no ulceration."
+                ),
+                "investigations": (
+                    "CT AP: **9 x 7 cm** defect, loss of domain about 20% (Tanaka method). "
+                    "Old mesh partly incorporated; no collection."
+                ),
+                "plan": "Posterior component separation (TAR) with a retromuscular mesh.",
+                "question": (
+                    "Would you pre-habilitate with botulinum toxin first, and if so how many "
+                    "weeks before surgery?"
+                ),
+                "consent_basis": "consented",
+            },
+        )
+        reply = forum_actions.create_reply(
+            case,
+            author=moderator,
+            body=(
+                "Yes, for 20% loss of domain I would. We inject 4 weeks before and see "
+                "about 4 cm of lateral muscle lengthening on each side.\n\n"
+                "- 300 units in total\n- ultrasound-guided, three points per side"
+            ),
+            coi_disclosure="Faculty on a course supported by a mesh manufacturer.",
+        )
+        forum_actions.create_reply(
+            case,
+            author=bob,
+            body="From the vascular side: watch the inferior epigastrics when you release.",
+        )
+        forum_actions.mark_helpful(reply, by=alice)
+        forum_actions.create_case(
+            bob,
+            specialty=vascular,
+            tags=["evar", "endoleak"],
+            data={
+                "title": "Type II endoleak with sac growth after EVAR",
+                "age_band": "65-89",
+                "sex": "male",
+                "presentation": "EVAR for a 6.1 cm infrarenal AAA, uneventful.",
+                "investigations": "CT angiogram at 2 years: sac growth of 8 mm, lumbar feeder.",
+                "plan": "Considering translumbar embolisation.",
+                "question": "Translumbar or transarterial first, in your hands?",
+                "consent_basis": "not_required",
+                "consent_reason": "No images and no unique features: anonymous per policy.",
+            },
+        )
 
     def make_first_admin(self, user: User) -> User:
         # Nobody can grant the first admin role through the app, exactly as in production,
