@@ -59,3 +59,20 @@ def test_seeding_twice_keeps_the_totp_secret(settings):
     secrets = [re.findall(r"TOTP secret: (\w+)", out.getvalue()) for out in (first, second)]
     assert secrets[0] == secrets[1] and len(secrets[0]) == 2
     assert User.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_the_demo_has_threads_to_read_once(settings, client):
+    from forum.models import Case, PostState
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # not duplicated on a second run
+    cases = Case.objects.order_by("pk")
+    assert cases.count() == 2
+    assert {case.state for case in cases} == {PostState.PUBLISHED}  # the screen let them pass
+    first = cases[0]
+    assert first.reply_count == 2 and first.status == Case.Status.ANSWERED
+    client.force_login(User.objects.get(email="bob@demo.example"))
+    page = client.get(f"/cases/{first.pk}/").content.decode()
+    assert "Marked helpful by the author" in page
