@@ -27,5 +27,6 @@ RUN SCRUBROOM_SECRET_KEY=build-only SCRUBROOM_REGION=build SCRUBROOM_EMAIL_HOST=
 USER scrubroom
 EXPOSE 8000
 # Proxy headers: nginx sets X-Forwarded-For and X-Forwarded-Proto (see deploy/nginx.conf).
+# No access log here: Daphne's would print query strings (search terms); nginx logs paths.
 CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--proxy-headers", \
-     "--websocket_timeout", "86400", "forum.asgi:application"]
+     "--access-log", "/dev/null", "--websocket_timeout", "86400", "forum.asgi:application"]

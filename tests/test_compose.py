@@ -115,6 +115,18 @@ def test_the_stores_are_not_reachable_from_outside(compose):
     assert exposed == ["nginx"]
 
 
+def test_access_logs_never_carry_query_strings():
+    # A search for a patient's name must not end up in a log file.
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    log_format = re.search(r"log_format scrubroom (.*?);", conf, re.S)
+    assert log_format and "$uri" in log_format.group(1)
+    for variable in ("$request ", '$request"', "$args", "$query_string", "$request_uri"):
+        assert variable not in log_format.group(1)
+    assert re.search(r"access_log \S+ scrubroom;", conf)
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert '"--access-log", "/dev/null"' in dockerfile
+
+
 def test_nginx_upgrades_websockets_and_limits_request_size():
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     assert re.search(r"proxy_set_header Upgrade \$http_upgrade;", conf)

@@ -89,3 +89,23 @@ def test_exceptions_are_redacted_too():
 def test_redact_keeps_what_is_not_personal():
     assert redact("member 42 approved application 7") == "member 42 approved application 7"
     assert redact("Not Found: /members/a.b+c@x.example.org/") == "Not Found: /members/[email]/"
+
+
+@pytest.mark.django_db
+def test_posting_cases_leaves_no_case_text_in_the_log(client_for, alice, hernia, server_log):
+    from tests.conftest import case_form_data
+
+    client = client_for(alice)
+    blocked = "Mr Quigley, seen on 14 March, had a strangulated Spigelian hernia."
+    response = client.post("/cases/new/", case_form_data(specialty=hernia.pk, presentation=blocked))
+    assert response.status_code == 400  # Django logs this one ("Bad Request: /cases/new/")
+    response = client.post("/cases/new/", case_form_data(specialty=hernia.pk))
+    case_url = response["Location"]
+    client.post(f"{case_url}replies/", {"body": "Spigelian mesh repair, laparoscopic."})
+    client.post(f"{case_url}replies/", {"body": ""})  # another 400
+    client.get("/search/", {"q": "Quigley Spigelian"})
+    client.get("/cases/999999/")  # a 404, logged with its path
+    output = server_log.getvalue()
+    assert "Bad Request" in output and "Not Found" in output
+    for text in ("Quigley", "Spigelian", "strangulated", "Recurrent incisional", "midline"):
+        assert text not in output
