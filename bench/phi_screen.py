@@ -1,6 +1,6 @@
 """Precision and recall of the PHI screen (forum/phi.py) on a labelled set.
 
-    .venv/bin/python bench/phi_screen.py [bench/phi_labelled.jsonl]
+    .venv/bin/python bench/phi_screen.py [-v] [SET.jsonl ...]
 
 Each line of the set is {"text": …, "spans": [{"kind": …, "text": …}]}; half the lines carry
 identifiers, half are clinical text dense with numbers that are not identifiers. A labelled
@@ -90,27 +90,46 @@ def evaluate(path: Path, *, show_misses: bool = False) -> dict:
     return result
 
 
-def main() -> int:
-    args = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
-    path = Path(args[0]) if args else ROOT / "bench" / "phi_labelled.jsonl"
+def report(path: Path, label: str) -> dict:
     result = evaluate(path)
-    print(f"labelled set: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    print("recall by kind (found / labelled):")
+    print(f"{label}: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    print("  recall by kind (found / labelled):")
     for kind, (found, total) in result["by_kind"].items():
-        print(f"  {kind:<14} {found:>4} / {total:<4} {found / total:.3f}")
+        print(f"    {kind:<14} {found:>4} / {total:<4} {found / total:.3f}")
     print(
-        f"clinical lines with no identifier flagged: "
+        f"  clinical lines with no identifier flagged: "
         f"{result['negatives_flagged']} / {result['negatives']}"
     )
-    print(f"kind agreement on found spans: {result['kind_agreement']:.3f}")
+    print(f"  kind agreement on found spans: {result['kind_agreement']:.3f}")
+    print(
+        f"  recall_structured={result['recall_structured']:.3f} "
+        f"recall_names={result['recall_names']:.3f} precision={result['precision']:.3f}"
+    )
     if "-v" in sys.argv:
         for line in result["misses"]:
-            print("MISS  ", line)
+            print("  MISS  ", line)
         for line in result["false_alarms"]:
-            print("FALSE ", line)
+            print("  FALSE ", line)
+    return result
+
+
+def main() -> int:
+    args = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    if args:
+        sets = [(Path(arg), "labelled set") for arg in args]
+    else:
+        # The tuning set shaped the patterns; the held-out set was written separately and is
+        # never used to tune, so its figures are the honest ones.
+        sets = [
+            (ROOT / "bench" / "phi_labelled.jsonl", "tuning set"),
+            (ROOT / "bench" / "phi_heldout.jsonl", "held-out set"),
+        ]
+    results = [report(path, label) for path, label in sets]
+    last = results[-1]
     print(
-        f"phi_screen: recall_structured={result['recall_structured']:.3f} "
-        f"recall_names={result['recall_names']:.3f} precision={result['precision']:.3f}"
+        f"phi_screen: recall_structured={last['recall_structured']:.3f} "
+        f"recall_names={last['recall_names']:.3f} precision={last['precision']:.3f}"
+        + (" (held-out)" if not args else "")
     )
     return 0
 

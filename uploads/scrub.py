@@ -1,0 +1,442 @@
+"""The scrubber: from uploaded bytes to a re-encoded, verified copy with nothing else in it.
+
+Pure Pillow, no Django: it runs inside uploads/worker.py, a separate process with memory
+and CPU limits, so a hostile file can take down only that process. The recipe is the one in
+shared/guides/deidentification.md: identify the type from the bytes, check the limits before
+decoding pixels, decode the primary frame, apply the EXIF orientation, convert to sRGB with
+the embedded profile, build a fresh image from the raw pixels (nothing of the source's
+`info` survives), encode with explicit parameters (JPEG q95 4:4:4, or PNG for graphics,
+alpha and 16-bit sources), then walk the output's structure before accepting it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+from dataclasses import asdict, dataclass, field
+
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+try:  # HEIC/HEIF through pillow-heif; AVIF through Pillow's own plugin where built in.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+except ImportError:  # pragma: no cover - a dependency, but the scrubber degrades to refusing
+    pillow_heif = None
+
+ACCEPTED = "JPEG, PNG, WebP, HEIC/HEIF, AVIF, TIFF and GIF"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 25 * 1024 * 1024
+    max_pixels: int = 50_000_000
+    max_dimension: int = 20_000
+    max_frames: int = 100
+
+
+class Refused(Exception):
+    """The file is not accepted; the message says why, in words for the uploader."""
+
+
+@dataclass
+class Receipt:
+    """What the uploader is told about one file."""
+
+    format: str  # what it was: JPEG, HEIC…
+    output_format: str  # what is stored: JPEG or PNG
+    width: int
+    height: int
+    removed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- identification ------------------------------------------------------------------------
+
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+AVIF_BRANDS = {b"avif", b"avis"}
+# Markup in an image file means a polyglot meant to be read as a page somewhere.
+POLYGLOT = re.compile(rb"<(?:script|html|!doctype|svg|iframe|body|\?php)\b", re.I)
+
+
+def identify(data: bytes) -> str:
+    """The format from the first bytes; refuse anything else, naming what is accepted."""
+    head = data[:64]
+    kind = ""
+    if head.startswith(b"\xff\xd8\xff"):
+        kind = "JPEG"
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = "PNG"
+    elif head[:6] in (b"GIF87a", b"GIF89a"):
+        kind = "GIF"
+    elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        kind = "WEBP"
+    elif head[:4] in (b"II*\x00", b"MM\x00*"):
+        kind = "TIFF"
+    elif head[4:8] == b"ftyp":
+        size = struct.unpack(">I", head[:4])[0]
+        brands = {head[8:12]} | {head[i : i + 4] for i in range(16, min(size, 64), 4)}
+        if brands & AVIF_BRANDS:
+            kind = "AVIF"
+        elif brands & HEIF_BRANDS:
+            kind = "HEIF"
+    if not kind:
+        raise Refused(f"This is not an image we accept. Accepted: {ACCEPTED}.")
+    if POLYGLOT.search(data):
+        raise Refused(
+            "This file hides web-page code inside the image, so it is refused. "
+            "Export the picture again from your camera or phone."
+        )
+    return kind
+
+
+# --- what was in the file (for the receipt) -------------------------------------------------
+
+EXIF_GPS_IFD = 0x8825
+EXIF_IFD = 0x8769
+EXIF_IFD1 = -1  # Pillow's key for the thumbnail's IFD in get_ifd()
+
+
+def _exif_findings(image: Image.Image) -> list[str]:
+    found: list[str] = []
+    try:
+        exif = image.getexif()
+    except Exception:  # noqa: BLE001 (a broken EXIF block is still one to remove)
+        return ["damaged EXIF data"]
+    if not exif and not image.info.get("exif"):
+        return found
+    sub = exif.get_ifd(EXIF_IFD)
+    if exif.get_ifd(EXIF_GPS_IFD) or EXIF_GPS_IFD in exif:
+        found.append("GPS location")
+    make_model = exif.get(0x010F) or exif.get(0x0110) or sub.get(0xA433) or sub.get(0xA434)
+    if make_model:
+        found.append("camera make and model")
+    if sub.get(0xA431) or sub.get(0xA435) or exif.get(0xC62F):
+        found.append("camera or lens serial number")
+    if exif.get(0x0132) or sub.get(0x9003) or sub.get(0x9004):
+        found.append("capture date and time")
+    if exif.get(0x013B) or exif.get(0x8298):
+        found.append("owner or artist name")
+    if exif.get(0x0131):
+        found.append("editing software")
+    if sub.get(0x927C):
+        found.append("maker notes")
+    if exif.get(0x010E) or sub.get(0x9286) or exif.get(0x9C9C):
+        found.append("a description or comment in EXIF")
+    if sub.get(0xA420):
+        found.append("a unique image ID")
+    try:
+        thumbnail = image.getexif().get_ifd(0x0201) or exif._ifd1  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001
+        thumbnail = None
+    if thumbnail or b"\xff\xd8" in (image.info.get("exif") or b"")[8:]:
+        found.append("an embedded thumbnail")
+    found.append("other EXIF data") if not found else None
+    return found
+
+
+def _trailing_bytes(data: bytes, kind: str) -> int:
+    if kind == "JPEG":
+        end = data.rfind(b"\xff\xd9")
+        return len(data) - end - 2 if end >= 0 else 0
+    if kind == "PNG":
+        end = data.rfind(b"IEND")
+        return max(0, len(data) - end - 8) if end >= 0 else 0
+    return 0
+
+
+def findings(image: Image.Image, data: bytes, kind: str) -> list[str]:
+    """What the source carried besides pixels, in words for the receipt."""
+    found = _exif_findings(image)
+    info = image.info
+    if any(key in info for key in ("xmp", "XML:com.adobe.xmp")) or b"<x:xmpmeta" in data:
+        found.append("XMP metadata (editing history)")
+    if "photoshop" in info or "iptc" in info or b"Photoshop 3.0" in data[:65536]:
+        found.append("IPTC/Photoshop data")
+    if "icc_profile" in info:
+        found.append("the colour profile (colours converted to standard sRGB)")
+    comments = [value for key, value in info.items() if key == "comment" and value]
+    applist = getattr(image, "applist", [])
+    comments += [body for marker, body in applist if marker == "COM"]
+    if comments:
+        count = len(comments)
+        found.append(f"{count} comment" + ("s" if count > 1 else ""))
+    extra_segments = {marker for marker, _body in applist if marker not in {"APP0", "APP1", "COM"}}
+    if extra_segments:
+        found.append(f"other embedded segments ({', '.join(sorted(extra_segments))})")
+    text_chunks = [key for key in ("text", "zTXt", "iTXt") if key in info]
+    png_text = {
+        key
+        for key in info
+        if key not in {"dpi", "gamma", "transparency", "icc_profile", "exif", "aspect"}
+        and isinstance(info[key], str)
+    }
+    if kind == "PNG" and (png_text or text_chunks):
+        found.append(f"{len(png_text) or len(text_chunks)} text field(s)")
+    if kind == "PNG" and b"tIME" in data[:200_000]:
+        found.append("a last-modified time")
+    trailing = _trailing_bytes(data, kind)
+    if trailing:
+        found.append(f"{trailing} bytes hidden after the end of the image")
+    return list(dict.fromkeys(found))
+
+
+# --- decoding and encoding -----------------------------------------------------------------
+
+SRGB = ImageCms.createProfile("sRGB")
+
+
+def _open(data: bytes, kind: str, limits: Limits) -> Image.Image:
+    if len(data) > limits.max_bytes:
+        raise Refused(f"The file is larger than {limits.max_bytes // (1024 * 1024)} MB.")
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(limits) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise Refused("The file is damaged or incomplete and cannot be read.") from None
+    width, height = image.size
+    if width * height > limits.max_pixels:
+        raise _too_many_pixels(limits)
+    if max(width, height) > limits.max_dimension or min(width, height) < 1:
+        raise Refused(f"The image is larger than {limits.max_dimension} pixels on a side.")
+    return image
+
+
+def _too_many_pixels(limits: Limits) -> Refused:
+    return Refused(
+        f"The image has more than {limits.max_pixels // 1_000_000} million pixels. "
+        "Resize it and try again."
+    )
+
+
+def _frames(image: Image.Image, limits: Limits) -> int:
+    try:
+        count = getattr(image, "n_frames", 1)
+    except Exception:  # noqa: BLE001
+        raise Refused("The file is damaged or incomplete and cannot be read.") from None
+    if count > limits.max_frames:
+        raise Refused(f"The file has {count} frames; at most {limits.max_frames} are read.")
+    return count
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Colours as the embedded profile meant them, in sRGB; the profile itself is dropped."""
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in {"RGB", "RGBA", "CMYK", "L", "LA"}:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            mode = "RGBA" if image.mode in {"RGBA", "LA"} else "RGB"
+            if image.mode in {"L", "LA"}:
+                return image.convert(mode)  # grey profiles: keep the grey values
+            return ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # an unusable profile: fall back to the plain conversion below
+    return image
+
+
+def _normalise(image: Image.Image) -> tuple[Image.Image, str]:
+    """(pixels in a mode we encode, "JPEG" or "PNG")."""
+    mode = image.mode
+    if mode in {"I;16", "I;16B", "I;16L", "I;16N", "I"}:
+        return image.convert("I;16") if mode != "I;16" else image, "PNG"
+    if mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif mode == "1":
+        image = image.convert("L")
+    elif mode == "PA":
+        image = image.convert("RGBA")
+    elif mode not in {"L", "LA", "RGB", "RGBA"}:
+        image = image.convert("RGB")
+    if image.mode in {"LA", "RGBA"}:
+        if image.getextrema()[-1] == (255, 255):  # an alpha channel that hides nothing
+            image = image.convert("L" if image.mode == "LA" else "RGB")
+        else:
+            return image, "PNG"
+    return image, ""
+
+
+def _fresh(image: Image.Image) -> Image.Image:
+    """A new image from the raw pixel bytes: no info, no palette tricks, no EXIF."""
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def encode(image: Image.Image, output_format: str) -> bytes:
+    out = io.BytesIO()
+    if output_format == "JPEG":
+        image.save(out, "JPEG", quality=95, subsampling=0, optimize=True)
+    else:
+        image.save(out, "PNG", compress_level=6)
+    return out.getvalue()
+
+
+def choose_format(kind: str, forced: str) -> str:
+    if forced:
+        return forced
+    # Screenshots and graphics come as PNG or GIF and stay lossless.
+    return "PNG" if kind in {"PNG", "GIF"} else "JPEG"
+
+
+# --- the structure walk: only what Pillow writes for pixels, nothing after the end ----------
+
+JPEG_ALLOWED = {"SOI", "APP0", "DQT", "DHT", "DRI", "SOS", "EOI"} | {f"SOF{n}" for n in range(16)}
+PNG_ALLOWED = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}
+
+
+def jpeg_structure(data: bytes) -> list[str]:
+    if not data.startswith(b"\xff\xd8"):
+        raise ValueError("no SOI")
+    names, position = ["SOI"], 2
+    while position < len(data):
+        if data[position] != 0xFF:
+            raise ValueError(f"bad marker at {position}")
+        marker = data[position + 1]
+        if marker == 0xD9:
+            names.append("EOI")
+            if position + 2 != len(data):
+                raise ValueError("bytes after EOI")
+            return names
+        length = struct.unpack(">H", data[position + 2 : position + 4])[0]
+        if 0xE0 <= marker <= 0xEF:
+            name = f"APP{marker - 0xE0}"
+        elif 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            name = f"SOF{marker - 0xC0}"
+        else:
+            name = {0xDB: "DQT", 0xC4: "DHT", 0xDD: "DRI", 0xDA: "SOS", 0xFE: "COM"}.get(
+                marker, f"0x{marker:02X}"
+            )
+        names.append(name)
+        position += 2 + length
+        if name == "SOS":  # entropy-coded data runs to the next marker that is not RSTn/stuffing
+            while position < len(data) - 1:
+                if data[position] == 0xFF and data[position + 1] not in (0x00, *range(0xD0, 0xD8)):
+                    break
+                position += 1
+    raise ValueError("no EOI")
+
+
+def png_structure(data: bytes) -> list[bytes]:
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ValueError("no PNG signature")
+    chunks, position = [], 8
+    while position < len(data):
+        length = struct.unpack(">I", data[position : position + 4])[0]
+        kind = data[position + 4 : position + 8]
+        chunks.append(kind)
+        position += 12 + length
+        if kind == b"IEND":
+            if position != len(data):
+                raise ValueError("bytes after IEND")
+            return chunks
+    raise ValueError("no IEND")
+
+
+def verify(output: bytes, output_format: str, size: tuple[int, int]) -> None:
+    """Refuse to hand back anything but pixels in the expected shape (a bug, not a user error)."""
+    if output_format == "JPEG":
+        extra = set(jpeg_structure(output)) - JPEG_ALLOWED
+    else:
+        extra = {kind.decode("latin-1") for kind in png_structure(output)} - {
+            kind.decode() for kind in PNG_ALLOWED
+        }
+    if extra:
+        raise RuntimeError(f"scrubbed output still has {sorted(extra)}")
+    with Image.open(io.BytesIO(output)) as check:
+        if check.format != output_format or check.size != size:
+            raise RuntimeError("scrubbed output does not match what was encoded")
+        if getattr(check, "n_frames", 1) != 1 or check.info.get("exif") or check.info.get(
+            "icc_profile"
+        ):
+            raise RuntimeError("scrubbed output carries more than pixels")
+
+
+# --- the pipeline --------------------------------------------------------------------------
+
+
+def scrub(data: bytes, limits: Limits | None = None) -> tuple[bytes, Receipt]:
+    """Scrubbed bytes and the receipt, or Refused with the reason."""
+    limits = limits or Limits()
+    if len(data) > limits.max_bytes:
+        raise Refused(f"The file is larger than {limits.max_bytes // (1024 * 1024)} MB.")
+    kind = identify(data)
+    image = _open(data, kind, limits)
+    frames = _frames(image, limits)
+    removed = findings(image, data, kind)
+    notes: list[str] = []
+    if frames > 1:
+        notes.append(f"The file had {frames} frames or pages; only the first was kept.")
+    orientation = image.getexif().get(0x0112, 1) if kind != "PNG" or "exif" in image.info else 1
+    try:
+        image.seek(0)
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+        converted = _to_srgb(upright)
+        pixels, forced = _normalise(converted)
+        clean = _fresh(pixels)
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(limits) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise Refused("The file is damaged or incomplete and cannot be read.") from None
+    if orientation not in (None, 1):
+        notes.append("Turned upright as the camera recorded it.")
+    output_format = choose_format(kind, forced)
+    if kind in {"HEIF", "AVIF"}:
+        notes.append(f"Converted from {kind} to JPEG.")
+    output = encode(clean, output_format)
+    verify(output, output_format, clean.size)
+    return output, Receipt(
+        format=kind,
+        output_format=output_format,
+        width=clean.width,
+        height=clean.height,
+        removed=removed,
+        notes=notes,
+    )
+
+
+def edit(
+    data: bytes,
+    *,
+    rotate: int = 0,
+    crop: tuple[int, int, int, int] | None = None,
+    rectangles: list[tuple[int, int, int, int]] = (),  # type: ignore[assignment]
+) -> tuple[bytes, str, tuple[int, int]]:
+    """Apply the uploader's redactions to an already scrubbed image, irreversibly.
+
+    Order, as the editor shows it: rotate (clockwise degrees, a multiple of 90), then black
+    rectangles and the crop, both in the rotated image's pixel coordinates (x, y, w, h).
+    """
+    with Image.open(io.BytesIO(data)) as source:
+        output_format = source.format or "JPEG"
+        image = source.copy()
+    if rotate % 90:
+        raise ValueError("rotation must be a multiple of 90 degrees")
+    if rotate % 360:
+        image = image.rotate(-(rotate % 360), expand=True)
+    fill = 0 if image.mode in {"L", "I;16"} else (0, 0, 0, 255)[: len(image.getbands())]
+    for x, y, w, h in rectangles:
+        box = _clamp((x, y, w, h), image.size)
+        if box:
+            image.paste(fill, box)  # type: ignore[arg-type]
+    if crop:
+        box = _clamp(crop, image.size)
+        if box:
+            image = image.crop(box)
+    clean = _fresh(image)
+    output = encode(clean, output_format)
+    verify(output, output_format, clean.size)
+    return output, output_format, clean.size
+
+
+def _clamp(rect: tuple[int, int, int, int], size: tuple[int, int]):
+    x, y, w, h = (int(v) for v in rect)
+    left, top = max(0, x), max(0, y)
+    right, bottom = min(size[0], x + w), min(size[1], y + h)
+    if right - left < 1 or bottom - top < 1:
+        return None
+    return (left, top, right, bottom)
