@@ -20,6 +20,8 @@ from forum import markdown, phi, search
 from forum.models import Case, Follow, Notification, PostState, Reply, Revision, Tag
 from forum.permissions import check_can_mark_helpful, check_can_reply, check_is_author
 from members.models import User
+from uploads import actions as upload_actions
+from uploads.models import Upload
 
 
 class IdentifiersFound(Exception):
@@ -92,6 +94,7 @@ def create_case(
     data: dict[str, Any],
     tags: Iterable[str] = (),
     justification: str = "",
+    images: Iterable[Upload] = (),
 ) -> Case:
     """Publish a case (or hold it for review, see the module docstring).
 
@@ -115,6 +118,7 @@ def create_case(
     case.search_text = search.document(case)
     case.save(update_fields=["search_text"])
     Follow.objects.get_or_create(user=author, case=case)
+    upload_actions.attach(images, case=case)
     return case
 
 
@@ -134,6 +138,7 @@ def edit_case(
     data: dict[str, Any],
     tags: Iterable[str] = (),
     justification: str = "",
+    images: Iterable[Upload] = (),
 ) -> Case:
     check_is_author(by, case)
     findings = screen(_screened_text(data), justification=justification)
@@ -149,6 +154,7 @@ def edit_case(
     _set_tags(case, tags)
     case.search_text = search.document(case)
     case.save()
+    upload_actions.attach(images, case=case)
     return case
 
 
@@ -171,6 +177,7 @@ def _tombstone_case(case: Case) -> None:
     case.save()
     case.tags.clear()
     case.revisions.all().delete()
+    upload_actions.delete_uploads(Upload.objects.filter(case=case))
 
 
 @transaction.atomic
@@ -210,6 +217,7 @@ def create_reply(
     quotes: Reply | None = None,
     coi_disclosure: str = "",
     justification: str = "",
+    images: Iterable[Upload] = (),
 ) -> Reply:
     check_can_reply(author, case)
     findings = screen({"body": body, "coi_disclosure": coi_disclosure}, justification=justification)
@@ -231,6 +239,7 @@ def create_reply(
         _count_published_reply(case, +1, now=now)
         _notify_followers(case, kind=Notification.Kind.REPLY, actor=author, reply=reply)
     Follow.objects.get_or_create(user=author, case=case)
+    upload_actions.attach(images, reply=reply)
     return reply
 
 
@@ -283,6 +292,7 @@ def _tombstone_reply(reply: Reply) -> None:
     reply.deleted_at = timezone.now()
     reply.save()
     reply.revisions.all().delete()
+    upload_actions.delete_uploads(Upload.objects.filter(reply=reply))
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +30,9 @@ from forum.permissions import (
     is_moderator_of,
 )
 from members.permissions import MemberRequest
+from uploads import actions as upload_actions
+from uploads.models import Upload
+from uploads.scrub import Refused
 
 CASES_PER_PAGE = 25
 
@@ -49,6 +53,38 @@ def findings_context(form, findings: dict[str, list[phi.Finding]]) -> list[dict[
         }
         for name, found in findings.items()
     ]
+
+
+def take_images(request: MemberRequest):
+    """Scrub the files sent with the form into drafts now, so that nothing is lost if the
+    form comes back: their ids join the widget's in the hidden `uploads` field.
+
+    Returns (form data, refusals as "name: reason")."""
+    data = request.POST.copy()
+    refusals: list[str] = []
+    ids = [item for item in data.get("uploads", "").split(",") if item.strip().isdigit()]
+    for uploaded in request.FILES.getlist("images"):
+        try:
+            draft = upload_actions.store(
+                request.user, uploaded.read(), too_large=getattr(uploaded, "too_large", False)
+            )
+        except Refused as refusal:
+            refusals.append(f"{uploaded.name}: {refusal}")
+        else:
+            ids.append(str(draft.pk))
+    data["uploads"] = ",".join(ids)
+    return data, refusals
+
+
+def drafts_for(request: MemberRequest, form) -> list[Upload]:
+    value = form.data.get("uploads", "") if form.is_bound else ""
+    ids = [int(item) for item in value.split(",") if item.strip().isdigit()]
+    return upload_actions.drafts_of(request.user, ids)
+
+
+def _refuse_images(form, refusals: list[str]) -> None:
+    for refusal in refusals:
+        form.add_error("images", refusal)
 
 
 def _case_data(form: CaseForm) -> dict[str, Any]:
@@ -130,7 +166,9 @@ def case_new(request: MemberRequest) -> HttpResponse:
         specialty = request.user.profile.specialty
     if specialty is not None:
         initial["specialty"] = specialty.pk
-    form = CaseForm(request.POST or None, initial=initial)
+    data, refusals = take_images(request) if request.method == "POST" else (None, [])
+    form = CaseForm(data, initial=initial)
+    _refuse_images(form, refusals)
     findings: dict[str, list[phi.Finding]] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,6 +178,7 @@ def case_new(request: MemberRequest) -> HttpResponse:
                 data=_case_data(form),
                 tags=form.cleaned_data["tags"],
                 justification=form.cleaned_data["justification"],
+                images=drafts_for(request, form),
             )
         except actions.IdentifiersFound as found:
             findings = found.findings
@@ -157,7 +196,12 @@ def _case_form(request, form, findings, *, case: Case | None) -> HttpResponse:
     return render(
         request,
         "forum/case_form.html",
-        {"form": form, "case": case, "findings": findings_context(form, findings)},
+        {
+            "form": form,
+            "case": case,
+            "findings": findings_context(form, findings),
+            "drafts": drafts_for(request, form),
+        },
         status=status,
     )
 
@@ -179,6 +223,13 @@ def _quote_initial(request: MemberRequest, case: Case) -> dict[str, Any]:
     return {"body": markdown.quote(quoted.body, attribution=author), "quotes": quoted.pk}
 
 
+def _visible_images(images: list[Upload], user, moderator: bool) -> list[Upload]:
+    """Approved images for everyone; pending ones for their uploader and moderators."""
+    return [
+        image for image in images if image.is_approved or moderator or image.uploader_id == user.pk
+    ]
+
+
 def _thread(
     request: MemberRequest,
     case: Case,
@@ -190,11 +241,19 @@ def _thread(
     moderator = is_moderator_of(user, case)
     replies = [
         reply
-        for reply in case.replies.for_thread()
+        for reply in case.replies.for_thread().prefetch_related(
+            Prefetch("uploads", queryset=Upload.objects.shown(), to_attr="shown_images")
+        )
         if reply.state != PostState.HELD or reply.author_id == user.pk or moderator
     ]
+    for reply in replies:
+        reply.images = _visible_images(reply.shown_images, user, moderator)  # type: ignore[attr-defined]
     tags = list(case.tags.all())
+    case_images = _visible_images(list(Upload.objects.filter(case=case).shown()), user, moderator)
     context = {
+        "case_images": case_images,
+        "drafts": drafts_for(request, reply_form),
+        "rejection_reasons": Upload.RejectionReason.choices,
         "case": case,
         "tags": tags,
         "replies": replies,
@@ -211,7 +270,9 @@ def _thread(
 def case_edit(request: MemberRequest, pk: int) -> HttpResponse:
     case = get_case_or_404(request.user, pk)
     check_is_author(request.user, case)
-    form = CaseForm(request.POST or None, initial=CaseForm.initial_for(case))
+    data, refusals = take_images(request) if request.method == "POST" else (None, [])
+    form = CaseForm(data, initial=CaseForm.initial_for(case))
+    _refuse_images(form, refusals)
     findings: dict[str, list[phi.Finding]] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -222,6 +283,7 @@ def case_edit(request: MemberRequest, pk: int) -> HttpResponse:
                 data=_case_data(form),
                 tags=form.cleaned_data["tags"],
                 justification=form.cleaned_data["justification"],
+                images=drafts_for(request, form),
             )
         except actions.IdentifiersFound as found:
             findings = found.findings
@@ -293,7 +355,9 @@ def case_revisions(request: MemberRequest, pk: int) -> HttpResponse:
 def reply_create(request: MemberRequest, pk: int) -> HttpResponse:
     case = get_case_or_404(request.user, pk)
     check_can_reply(request.user, case)
-    form = ReplyForm(request.POST)
+    data, refusals = take_images(request)
+    form = ReplyForm(data)
+    _refuse_images(form, refusals)
     findings: dict[str, list[phi.Finding]] = {}
     if form.is_valid():
         quoted = None
@@ -307,6 +371,7 @@ def reply_create(request: MemberRequest, pk: int) -> HttpResponse:
                 quotes=quoted,
                 coi_disclosure=form.cleaned_data["coi_disclosure"],
                 justification=form.cleaned_data["justification"],
+                images=drafts_for(request, form),
             )
         except actions.IdentifiersFound as found:
             findings = found.findings

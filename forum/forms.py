@@ -16,6 +16,18 @@ def textarea(rows: int = 4, **attrs: Any) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, **attrs})
 
 
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ImagesField(forms.FileField):
+    """Images sent with the form itself, for browsers without the upload widget."""
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [forms.FileField.clean(self, item, initial) for item in files]
+
+
 class ScreenedForm(forms.Form):
     """A form whose text goes through the PHI screen. After findings, the author can edit,
     or explain why the text is not identifying and send it to a moderator."""
@@ -31,7 +43,26 @@ class ScreenedForm(forms.Form):
     )
 
 
-class CaseForm(ScreenedForm):
+class WithImagesForm(ScreenedForm):
+    """Drafts already scrubbed by the upload widget (ids), or files sent with the form."""
+
+    uploads = forms.CharField(required=False, widget=forms.HiddenInput)
+    images = ImagesField(
+        label=_("Images (optional)"),
+        required=False,
+        widget=MultipleImageInput(attrs={"accept": "image/*"}),
+        help_text=_(
+            "Scrubbed of metadata on arrival. Each waits for a moderator before anyone "
+            "else sees it. Black out faces, tattoos and labels first."
+        ),
+    )
+
+    def clean_uploads(self) -> list[int]:
+        value = self.cleaned_data["uploads"] or ""
+        return [int(item) for item in value.split(",") if item.strip().isdigit()][:50]
+
+
+class CaseForm(WithImagesForm):
     specialty = forms.ModelChoiceField(
         label=_("Specialty"), queryset=Specialty.objects.active(), empty_label=None
     )
@@ -132,7 +163,7 @@ class CaseForm(ScreenedForm):
         }
 
 
-class ReplyForm(ScreenedForm):
+class ReplyForm(WithImagesForm):
     body = forms.CharField(
         label=_("Your reply"), widget=textarea(6), max_length=20000, help_text=MARKDOWN_HELP
     )

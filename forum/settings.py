@@ -310,10 +310,20 @@ STORAGES = {
     "private": _private_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Images: checked before any pixel is decoded (uploads/scrub.py). A 10 KB PNG can claim
+# 81 megapixels; Pillow's own default limit (89 MP) is far too generous.
+SCRUBROOM_UPLOAD_LIMITS = {
+    "max_bytes": env_int("SCRUBROOM_UPLOAD_MAX_MB", 25) * 1024 * 1024,
+    "max_pixels": env_int("SCRUBROOM_UPLOAD_MAX_MEGAPIXELS", 50) * 1_000_000,
+    "max_dimension": env_int("SCRUBROOM_UPLOAD_MAX_DIMENSION", 20_000),
+    "max_frames": env_int("SCRUBROOM_UPLOAD_MAX_FRAMES", 100),
+}
+SCRUBROOM_UPLOADS_PER_POST = env_int("SCRUBROOM_UPLOADS_PER_POST", 10)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads stay in memory (never a temporary file), up to the image limit: uploads/handlers.py.
+FILE_UPLOAD_HANDLERS = ["uploads.handlers.MemoryOnlyUploadHandler"]
 
 _email_host = env_str("SCRUBROOM_EMAIL_HOST")
 if _email_host:

@@ -5,6 +5,7 @@ from forum import case_views, views
 from members import staff_views
 from members import views as member_views
 from moderation import views as moderation_views
+from uploads import views as upload_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +28,12 @@ urlpatterns = [
     path("replies/<int:pk>/delete/", case_views.reply_delete, name="reply_delete"),
     path("replies/<int:pk>/helpful/", case_views.reply_helpful, name="reply_helpful"),
     path("replies/<int:pk>/revisions/", case_views.reply_revisions, name="reply_revisions"),
+    path("uploads/", upload_views.upload_create, name="upload_create"),
+    path("uploads/<int:pk>/", upload_views.upload_image, name="upload_image"),
+    path("uploads/<int:pk>/redact/", upload_views.upload_redact, name="upload_redact"),
+    path("uploads/<int:pk>/discard/", upload_views.upload_discard, name="upload_discard"),
+    path("uploads/<int:pk>/approve/", upload_views.upload_approve, name="upload_approve"),
+    path("uploads/<int:pk>/reject/", upload_views.upload_reject, name="upload_reject"),
     path("search/", case_views.search, name="search"),
     path("notifications/", case_views.notifications, name="notifications"),
     path("notifications/read/", case_views.notifications_read, name="notifications_read"),

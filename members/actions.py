@@ -22,6 +22,8 @@ from members.models import Application, CredentialDocument, Profile, User
 from members.permissions import check_can_grant, check_is_admin
 from moderation.audit import record
 from moderation.models import ModeratorScope
+from uploads import actions as upload_actions
+from uploads.models import Upload
 
 
 class InvalidTransition(Exception):
@@ -260,6 +262,8 @@ def delete_own_account(user: User, *, posts: str) -> None:
         posts=posts,
     )
     end_all_sessions(user)
+    # Their images go whatever they chose for their text (rows now, files after commit).
+    upload_actions.delete_uploads(Upload.objects.filter(uploader=user))
     if posts == POSTS_DELETE:
         forum_actions.delete_posts_of(user)
     else:

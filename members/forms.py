@@ -49,7 +49,7 @@ class CredentialDocumentsField(forms.FileField):
             )
         cleaned = []
         for upload in files:
-            if upload.size > MAX_DOCUMENT_BYTES:
+            if getattr(upload, "too_large", False) or upload.size > MAX_DOCUMENT_BYTES:
                 raise forms.ValidationError(
                     _("“%(name)s” is larger than 10 MB.") % {"name": upload.name}
                 )

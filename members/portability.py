@@ -19,6 +19,7 @@ from django.utils import timezone
 from forum.actions import CASE_CONTENT
 from forum.models import Case, PostState, Reply
 from members.models import Application, User
+from uploads.models import Upload
 
 README = """Your data from Scrubroom, exported {now} (UTC).
 
@@ -29,6 +30,7 @@ application.json  your membership application and its decision
 application/      credential documents we still hold (they are deleted once a decision is made)
 cases.json        the cases you posted: every section as you wrote it (Markdown), with outcomes
 replies.json      your replies, with the case each belongs to
+images.json       your images as we keep them (scrubbed copies), listed; the files in images/
 """
 
 
@@ -143,6 +145,27 @@ def _replies(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _images(user: User, archive: zipfile.ZipFile) -> list[dict[str, Any]]:
+    """The scrubbed copies we hold (originals were never stored), with where each belongs."""
+    listed = []
+    for upload in Upload.objects.filter(uploader=user).exclude(file="").order_by("pk"):
+        name = f"images/{upload.download_name}"
+        with upload.file.open("rb") as source, archive.open(name, "w") as target:
+            for chunk in iter(lambda: source.read(1024 * 1024), b""):
+                target.write(chunk)
+        listed.append(
+            {
+                "file": name,
+                "state": upload.get_state_display(),
+                "case": upload.case_id,
+                "reply": upload.reply_id,
+                "uploaded": _when(upload.created_at),
+                "removed_on_upload": upload.receipt.get("removed", []),
+            }
+        )
+    return listed
+
+
 def _write_json(archive: zipfile.ZipFile, name: str, data: Any) -> None:
     archive.writestr(name, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -157,5 +180,6 @@ def build_export(user: User) -> IO[bytes]:
         _write_json(archive, "application.json", _application(user, archive))
         _write_json(archive, "cases.json", _cases(user))
         _write_json(archive, "replies.json", _replies(user))
+        _write_json(archive, "images.json", _images(user, archive))
     output.seek(0)
     return output

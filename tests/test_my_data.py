@@ -61,6 +61,7 @@ def test_the_export_holds_account_profile_application_and_documents(carol, carol
         "application.json",
         "cases.json",
         "replies.json",
+        "images.json",
         document_name,
     } == (names)
     account = json.loads(archive.read("account.json"))

@@ -124,3 +124,13 @@ def test_no_reply_to_a_deleted_case(alices_case, client_for, alice, bob):
     response = client_for(bob).post(f"/cases/{alices_case.pk}/replies/", {"body": "Late"})
     assert response.status_code == 403
     assert not Reply.objects.exists()
+
+
+def test_a_nul_byte_is_refused_with_a_message_not_a_crash(alices_case, client_for, bob):
+    # PostgreSQL cannot store NUL in text; the form says so instead of failing on save.
+    response = client_for(bob).post(
+        f"/cases/{alices_case.pk}/replies/", {"body": "<scr\x00ipt>alert(1)</script>"}
+    )
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in response.content.decode()
+    assert not Reply.objects.exists()

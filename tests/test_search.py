@@ -105,7 +105,8 @@ def test_an_empty_query_shows_the_form(client_for, alice):
 def test_postgresql_searches_use_the_gin_index(cases):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: runs in the scaled suite (make test-scaled)")
-    queryset = Case.objects.listed().search("endoleak")
+    # Only the text condition, so the GIN index is the one index that can serve it.
+    queryset = Case.objects.search("endoleak")
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

@@ -16,14 +16,11 @@ import re
 import struct
 from dataclasses import asdict, dataclass, field
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+import pillow_heif
+from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 
-try:  # HEIC/HEIF through pillow-heif; AVIF through Pillow's own plugin where built in.
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-except ImportError:  # pragma: no cover - a dependency, but the scrubber degrades to refusing
-    pillow_heif = None
+# HEIC/HEIF through pillow-heif; AVIF through Pillow's own plugin.
+pillow_heif.register_heif_opener()
 
 ACCEPTED = "JPEG, PNG, WebP, HEIC/HEIF, AVIF, TIFF and GIF"
 
@@ -98,14 +95,13 @@ def identify(data: bytes) -> str:
 
 EXIF_GPS_IFD = 0x8825
 EXIF_IFD = 0x8769
-EXIF_IFD1 = -1  # Pillow's key for the thumbnail's IFD in get_ifd()
 
 
 def _exif_findings(image: Image.Image) -> list[str]:
     found: list[str] = []
     try:
         exif = image.getexif()
-    except Exception:  # noqa: BLE001 (a broken EXIF block is still one to remove)
+    except Exception:
         return ["damaged EXIF data"]
     if not exif and not image.info.get("exif"):
         return found
@@ -130,12 +126,13 @@ def _exif_findings(image: Image.Image) -> list[str]:
     if sub.get(0xA420):
         found.append("a unique image ID")
     try:
-        thumbnail = image.getexif().get_ifd(0x0201) or exif._ifd1  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001
-        thumbnail = None
+        thumbnail = exif.get_ifd(ExifTags.IFD.IFD1)
+    except Exception:
+        thumbnail = {}
     if thumbnail or b"\xff\xd8" in (image.info.get("exif") or b"")[8:]:
         found.append("an embedded thumbnail")
-    found.append("other EXIF data") if not found else None
+    if not found:
+        found.append("other EXIF data")
     return found
 
 
@@ -159,9 +156,10 @@ def findings(image: Image.Image, data: bytes, kind: str) -> list[str]:
         found.append("IPTC/Photoshop data")
     if "icc_profile" in info:
         found.append("the colour profile (colours converted to standard sRGB)")
-    comments = [value for key, value in info.items() if key == "comment" and value]
     applist = getattr(image, "applist", [])
-    comments += [body for marker, body in applist if marker == "COM"]
+    comments = [body for marker, body in applist if marker == "COM"]
+    if not comments and info.get("comment"):
+        comments = [info["comment"]]
     if comments:
         count = len(comments)
         found.append(f"{count} comment" + ("s" if count > 1 else ""))
@@ -218,7 +216,7 @@ def _too_many_pixels(limits: Limits) -> Refused:
 def _frames(image: Image.Image, limits: Limits) -> int:
     try:
         count = getattr(image, "n_frames", 1)
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise Refused("The file is damaged or incomplete and cannot be read.") from None
     if count > limits.max_frames:
         raise Refused(f"The file has {count} frames; at most {limits.max_frames} are read.")
@@ -228,15 +226,16 @@ def _frames(image: Image.Image, limits: Limits) -> int:
 def _to_srgb(image: Image.Image) -> Image.Image:
     """Colours as the embedded profile meant them, in sRGB; the profile itself is dropped."""
     icc = image.info.get("icc_profile")
-    if icc and image.mode in {"RGB", "RGBA", "CMYK", "L", "LA"}:
+    # Grey images keep their grey values; only colour profiles move colours.
+    if icc and image.mode in {"RGB", "RGBA", "CMYK"}:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            mode = "RGBA" if image.mode in {"RGBA", "LA"} else "RGB"
-            if image.mode in {"L", "LA"}:
-                return image.convert(mode)  # grey profiles: keep the grey values
-            return ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
+            mode = "RGBA" if image.mode == "RGBA" else "RGB"
+            converted = ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
         except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # an unusable profile: fall back to the plain conversion below
+            return image  # an unusable profile: the plain conversion in _normalise instead
+        if converted is not None:
+            return converted
     return image
 
 
@@ -349,8 +348,10 @@ def verify(output: bytes, output_format: str, size: tuple[int, int]) -> None:
     with Image.open(io.BytesIO(output)) as check:
         if check.format != output_format or check.size != size:
             raise RuntimeError("scrubbed output does not match what was encoded")
-        if getattr(check, "n_frames", 1) != 1 or check.info.get("exif") or check.info.get(
-            "icc_profile"
+        if (
+            getattr(check, "n_frames", 1) != 1
+            or check.info.get("exif")
+            or check.info.get("icc_profile")
         ):
             raise RuntimeError("scrubbed output carries more than pixels")
 

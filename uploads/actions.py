@@ -1,0 +1,144 @@
+"""Verbs for images: store a scrubbed draft, redact it, attach drafts to a post, approve,
+reject, and delete with the post. Files leave storage only after the commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import User
+from moderation.audit import record
+from uploads import pipeline
+from uploads.models import Upload
+from uploads.permissions import check_can_decide
+from uploads.scrub import Refused
+
+
+def store(uploader: User, data: bytes, *, too_large: bool = False) -> Upload:
+    """Scrub `data` and keep the result as the uploader's draft. Raises Refused."""
+    if too_large:
+        limit = settings.SCRUBROOM_UPLOAD_LIMITS["max_bytes"] // (1024 * 1024)
+        raise Refused(_("The file is larger than %(limit)d MB.") % {"limit": limit})
+    if not data:
+        raise Refused(_("The file is empty."))
+    scrubbed = pipeline.scrub(data)
+    upload = Upload(
+        uploader=uploader,
+        content_type=scrubbed.content_type,
+        width=scrubbed.receipt.width,
+        height=scrubbed.receipt.height,
+        size=len(scrubbed.data),
+        receipt=scrubbed.receipt.as_dict(),
+    )
+    upload.file.save("image", ContentFile(scrubbed.data), save=False)
+    try:
+        upload.save()
+    except BaseException:
+        upload.file.storage.delete(upload.file.name or "")
+        raise
+    return upload
+
+
+def _delete_files_after_commit(names: Iterable[str]) -> None:
+    names = [name for name in names if name]
+    if not names:
+        return
+
+    def delete() -> None:
+        from uploads.models import private_storage
+
+        storage = private_storage()
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+@transaction.atomic
+def redact(
+    upload: Upload,
+    *,
+    by: User,
+    rotate: int = 0,
+    crop: Sequence[int] | None = None,
+    rectangles: Sequence[Sequence[int]] = (),
+) -> Upload:
+    """Apply rotation, black rectangles and a crop to the pixels. The previous version of
+    the file is deleted: there is no undo, which is the point."""
+    if upload.uploader_id != by.pk or upload.state != Upload.State.DRAFT:
+        raise Refused(_("Only your own images, before they are posted, can be edited."))
+    with upload.file.open("rb") as source:
+        data = source.read()
+    output, _format, (width, height) = pipeline.edit(
+        data,
+        rotate=rotate,
+        crop=list(crop) if crop else None,
+        rectangles=[list(rect) for rect in rectangles],
+    )
+    old = upload.file.name or ""
+    upload.file.save("image", ContentFile(output), save=False)
+    upload.width, upload.height, upload.size = width, height, len(output)
+    upload.edited = True
+    upload.save()
+    _delete_files_after_commit([old])
+    return upload
+
+
+def drafts_of(user: User, ids: Iterable[int]) -> list[Upload]:
+    return list(Upload.objects.filter(uploader=user, state=Upload.State.DRAFT, pk__in=list(ids)))
+
+
+def attach(uploads: Iterable[Upload], *, case=None, reply=None) -> list[Upload]:
+    """Drafts become the post's images, waiting for a moderator. Call inside the post's
+    transaction (forum/actions.py does)."""
+    attached = []
+    for upload in list(uploads)[: settings.SCRUBROOM_UPLOADS_PER_POST]:
+        upload.case, upload.reply = case, reply
+        upload.state = Upload.State.PENDING
+        upload.save(update_fields=["case", "reply", "state"])
+        attached.append(upload)
+    return attached
+
+
+@transaction.atomic
+def approve(upload: Upload, *, by: User, note: str = "") -> None:
+    check_can_decide(by, upload)
+    upload.state = Upload.State.APPROVED
+    upload.decided_at, upload.decided_by = timezone.now(), by
+    upload.save(update_fields=["state", "decided_at", "decided_by"])
+    record(actor=by, action="image.approve", target=upload, reason=note)
+
+
+@transaction.atomic
+def reject(upload: Upload, *, by: User, reason: str, note: str = "") -> None:
+    """The file is deleted; the row keeps the reason so the author learns why."""
+    check_can_decide(by, upload)
+    if reason not in Upload.RejectionReason.values:
+        raise ValueError(f"unknown rejection reason {reason!r}")
+    old = upload.file.name or ""
+    upload.state = Upload.State.REJECTED
+    upload.decided_at, upload.decided_by = timezone.now(), by
+    upload.rejection_reason, upload.rejection_note = reason, note
+    upload.file = ""
+    upload.save()
+    record(actor=by, action="image.reject", target=upload, reason=note, rejection=reason)
+    _delete_files_after_commit([old])
+
+
+def delete_uploads(uploads: Iterable[Upload]) -> None:
+    """Rows now, files after the commit (a post deleted, an account erased, a draft dropped)."""
+    uploads = list(uploads)
+    names = [upload.file.name or "" for upload in uploads]
+    Upload.objects.filter(pk__in=[upload.pk for upload in uploads]).delete()
+    _delete_files_after_commit(names)
+
+
+def discard(upload: Upload, *, by: User) -> None:
+    if upload.uploader_id != by.pk or upload.state != Upload.State.DRAFT:
+        raise Refused(_("Only your own images, before they are posted, can be removed."))
+    delete_uploads([upload])
