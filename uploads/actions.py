@@ -16,14 +16,14 @@ from moderation.audit import record
 from uploads import pipeline
 from uploads.models import Upload
 from uploads.permissions import check_can_decide
-from uploads.scrub import Refused
+from uploads.scrub import Refused, human_size
 
 
 def store(uploader: User, data: bytes, *, too_large: bool = False) -> Upload:
     """Scrub `data` and keep the result as the uploader's draft. Raises Refused."""
     if too_large:
-        limit = settings.SCRUBROOM_UPLOAD_LIMITS["max_bytes"] // (1024 * 1024)
-        raise Refused(_("The file is larger than %(limit)d MB.") % {"limit": limit})
+        limit = human_size(settings.SCRUBROOM_UPLOAD_LIMITS["max_bytes"])
+        raise Refused(_("The file is larger than %(limit)s.") % {"limit": limit})
     if not data:
         raise Refused(_("The file is empty."))
     scrubbed = pipeline.scrub(data)

@@ -33,6 +33,12 @@ class Limits:
     max_frames: int = 100
 
 
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MB"
+    return f"{max(1, size // 1024)} KB"
+
+
 class Refused(Exception):
     """The file is not accepted; the message says why, in words for the uploader."""
 
@@ -190,7 +196,7 @@ SRGB = ImageCms.createProfile("sRGB")
 
 def _open(data: bytes, kind: str, limits: Limits) -> Image.Image:
     if len(data) > limits.max_bytes:
-        raise Refused(f"The file is larger than {limits.max_bytes // (1024 * 1024)} MB.")
+        raise Refused(f"The file is larger than {human_size(limits.max_bytes)}.")
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
     try:
         image = Image.open(io.BytesIO(data))
@@ -363,7 +369,7 @@ def scrub(data: bytes, limits: Limits | None = None) -> tuple[bytes, Receipt]:
     """Scrubbed bytes and the receipt, or Refused with the reason."""
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
-        raise Refused(f"The file is larger than {limits.max_bytes // (1024 * 1024)} MB.")
+        raise Refused(f"The file is larger than {human_size(limits.max_bytes)}.")
     kind = identify(data)
     image = _open(data, kind, limits)
     frames = _frames(image, limits)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from members.permissions import MemberRequest, has_second_factor
 from uploads import actions
 from uploads.models import Upload
-from uploads.permissions import get_upload_or_404
+from uploads.permissions import check_can_decide, get_upload_or_404
 from uploads.scrub import Refused
 
 # An image response can do nothing but be an image, even opened on its own.
@@ -59,6 +59,8 @@ def upload_redact(request: MemberRequest, pk: int) -> JsonResponse:
     try:
         edits = json.loads(request.body or b"{}")
         rotate = int(edits.get("rotate", 0))
+        if rotate not in {0, 90, 180, 270}:
+            raise ValueError("rotation must be a quarter turn")
         crop = edits.get("crop")
         rectangles = edits.get("rectangles", [])
         if crop is not None:
@@ -102,6 +104,7 @@ def upload_image(request: MemberRequest, pk: int) -> FileResponse:
 
 def _decide(request: MemberRequest, pk: int, decide) -> HttpResponse:
     upload = get_upload_or_404(request.user, pk)
+    check_can_decide(request.user, upload)  # 403 for the uploader, before any redirect
     if not has_second_factor(request.user):
         messages.warning(request, _("Reviewing images needs two-factor authentication."))
         return redirect("mfa_index")
