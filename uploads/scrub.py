@@ -16,11 +16,16 @@ import re
 import struct
 from dataclasses import asdict, dataclass, field
 
-import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 
-# HEIC/HEIF through pillow-heif; AVIF through Pillow's own plugin.
-pillow_heif.register_heif_opener()
+
+def _register_heif() -> None:
+    """HEIC/HEIF through pillow-heif, imported only for those files (it costs start-up time
+    in every worker process); AVIF is Pillow's own plugin."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
 
 ACCEPTED = "JPEG, PNG, WebP, HEIC/HEIF, AVIF, TIFF and GIF"
 
@@ -198,6 +203,8 @@ def _open(data: bytes, kind: str, limits: Limits) -> Image.Image:
     if len(data) > limits.max_bytes:
         raise Refused(f"The file is larger than {human_size(limits.max_bytes)}.")
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    if kind == "HEIF":
+        _register_heif()
     try:
         image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
@@ -236,6 +243,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if icc and image.mode in {"RGB", "RGBA", "CMYK"}:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if image.mode != "CMYK" and "sRGB" in ImageCms.getProfileDescription(source):
+                return image  # already sRGB: converting would change nothing but the time
             mode = "RGBA" if image.mode == "RGBA" else "RGB"
             converted = ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
         except (ImageCms.PyCMSError, OSError, ValueError):
@@ -274,7 +283,7 @@ def _fresh(image: Image.Image) -> Image.Image:
 def encode(image: Image.Image, output_format: str) -> bytes:
     out = io.BytesIO()
     if output_format == "JPEG":
-        image.save(out, "JPEG", quality=95, subsampling=0, optimize=True)
+        image.save(out, "JPEG", quality=95, subsampling=0)
     else:
         image.save(out, "PNG", compress_level=6)
     return out.getvalue()
@@ -318,10 +327,14 @@ def jpeg_structure(data: bytes) -> list[str]:
         names.append(name)
         position += 2 + length
         if name == "SOS":  # entropy-coded data runs to the next marker that is not RSTn/stuffing
-            while position < len(data) - 1:
-                if data[position] == 0xFF and data[position + 1] not in (0x00, *range(0xD0, 0xD8)):
+            while True:
+                position = data.find(b"\xff", position)
+                if position < 0 or position >= len(data) - 1:
+                    raise ValueError("no EOI")
+                following = data[position + 1]
+                if following != 0x00 and not 0xD0 <= following <= 0xD7:
                     break
-                position += 1
+                position += 2
     raise ValueError("no EOI")
 
 
