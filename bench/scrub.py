@@ -6,7 +6,7 @@
 exiftool is the tool a user would reach for; it neither rotates, converts colour nor
 guarantees removal, so it is a speed reference, not a quality one. The pipeline is timed as
 production runs it: a worker process per file, with its limits (uploads/pipeline.py). Peak
-memory is the worker's maximum resident set. Goal: scrub ≤ 2× exiftool's time. The last
+memory is the worker's maximum resident set. Goal: scrub ≤ 2x exiftool's time. The last
 line is the headline.
 """
 
