@@ -5,10 +5,11 @@
 #   deploy/debian-packages.sh --list   print the package names
 #
 # postgresql and redis-server run the scaled suite on loopback; docker-compose validates
-# docker-compose.yml (no Docker engine is needed for that); chromium runs the browser suite.
+# docker-compose.yml (no Docker engine is needed for that); chromium runs the browser suite;
+# exiftool judges the scrubbed images.
 set -euo pipefail
 
-PACKAGES=(make postgresql redis-server docker-compose chromium)
+PACKAGES=(make postgresql redis-server docker-compose chromium libimage-exiftool-perl)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${PACKAGES[@]}"

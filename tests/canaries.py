@@ -1,6 +1,88 @@
 """Canary fixtures and judges for proving that the upload pipeline strips identifying data.
 
-PLACEHOLDER: the table is written after verification.
+See shared/guides/deidentification.md. Every fixture is built here with Python only (Pillow,
+pillow-heif, struct, zlib) and is deterministic: the same bytes in every process.
+
+Fixtures
+  ``canary_files()``   {key: (bytes, markers planted)}; a marker in every hiding place the
+                       format can carry. ``marker(place)`` makes the markers.
+  ``oriented_jpegs()`` {1..8: (JPEG bytes, expected upright RGB image)}.
+  ``photo(variant)``   the 640x480 photo-like scene the canaries show (``"main"``).
+Judges
+  ``markers_found`` / ``marker_locations``  ASCII, UTF-16-LE/BE, inside any zlib/gzip stream.
+  ``jpeg_segments``, ``png_chunks``         structure walks, with bytes after EOI / IEND.
+  ``exiftool_tags``, ``STRUCTURAL_TAGS``, ``is_structural``  the exiftool allowlist.
+  ``psnr``                                  Pillow only (numpy is not installed).
+
+Each canary is 640x480 and opens in Pillow (HEIC once ``pillow_heif.register_heif_opener()``
+has run). Markers are named ``CANARY-<key>-<place>-<hash>``; building them checks that
+``markers_found`` finds every planted marker in its own canary. The places, by key:
+
+========== ==================================================================================
+key        hiding places planted (one marker each unless noted)
+========== ==================================================================================
+jpeg       APP1 EXIF, big-endian: IFD0 DocumentName, ImageDescription, Make, Model, Software,
+           Artist, HostComputer, Copyright, XPComment and XPAuthor (UTF-16-LE); Exif IFD
+           MakerNote, UserComment (UNICODE, so UTF-16-BE), ImageUniqueID, CameraOwnerName,
+           BodySerialNumber, LensMake, LensModel, LensSerialNumber (plus real dates, no
+           marker); GPS IFD position plus GPSProcessingMethod and GPSAreaInformation; IFD1
+           JPEG thumbnail of the *uncropped* scene (wristband label, dark oval) with a marker in
+           its COM; Orientation = 1. APP1 XMP (CreatorTool, DocumentID, dc:creator,
+           dc:description, xmpMM:History parameters, GPS) and APP1 extended XMP. APP2 ICC
+           (desc, cprt, dmnd, dmdd replaced, UTF-16-BE). APP0 JFXX thumbnail (marker in its
+           COM). APP11 JUMBF/C2PA-style JSON box. APP13 Photoshop: IPTC by-line, copyright,
+           caption, city, and a Photoshop thumbnail (marker in its COM). APP14 Adobe (marker
+           after the 12 standard bytes). APP15 unknown segment. COM. Bytes after EOI. 42.
+png        iCCP (ICC as above, zlib-compressed, profile name = marker), eXIf (the full EXIF
+           above, little-endian, with thumbnail), tIME (binary, no marker), tEXt Author and
+           Comment, zTXt Description, iTXt uncompressed Title (lang en), iTXt compressed
+           Copyright, iTXt XMP packet, private ancillary chunk prVt, tEXt after IDAT, bytes
+           after IEND. 8-bit RGB. 39.
+png16      as png, on a 16-bit grayscale image ("I;16", low bytes independent of high). 39.
+webp       VP8X lossy with EXIF (full, little-endian, thumbnail), XMP and ICCP chunks, an
+           unknown RIFF chunk prVt, bytes after the RIFF end (exiftool warns). 32.
+heic       pillow-heif: primary image with EXIF (full, GPS, IFD1 thumbnail), XMP, ICC
+           ("prof"); a 160x120 HEIF thumbnail item; a second, non-primary top-level image with
+           different pixels and its own EXIF Artist and XMP markers; a top-level free box;
+           bytes after the last box (exiftool warns). 38.
+avif       Pillow AVIF (still, brand avif): EXIF (full but no Orientation), XMP, ICC, free
+           box, trailing bytes. 32. Only when ``PIL.features.check("avif")``.
+tiff       Page 1: IFD0 tags as in the EXIF above plus PageName, XMP (700), IPTC (33723),
+           Photoshop IRB thumbnail (34377), ICC (34675), Exif and GPS IFDs. Page 2: different
+           pixels whose first bytes spell a marker (uncompressed), ImageDescription, PageName,
+           Artist. Unreferenced bytes after the last IFD. 40.
+gif        Comment extension, unknown application extension (SCRUBRMC1.0), XMP application
+           extension, ICC application extension (ICCRGBG1012), plain text extension, a second
+           frame (different pixels) preceded by its own comment, bytes after the trailer. 14.
+jpeg_mpo   everything in jpeg, plus APP2 MPF and a second JPEG (different pixels, its own EXIF
+           Artist and COM markers) after the first EOI, then trailing bytes. Pillow opens MPO
+           with 2 frames. 44.
+apng       everything in png, plus acTL/fcTL and a second frame (fdAT, filter-0 rows) whose
+           first pixel bytes spell a marker. 40.
+webp_anim  webp's places in an animated (ANIM/ANMF) WebP with a different second frame. 32.
+avif_anim  avif's places in an AVIF image sequence (brand avis; exiftool calls it video/mp4)
+           with a different second frame. 32.
+========== ==================================================================================
+
+Not produced, and why:
+  * HEIC thumbnail with different content or its own marker: pillow-heif encodes thumbnails
+    from the primary image's pixels (a scaled copy); a HEIF thumbnail carries no metadata.
+  * HEIC/AVIF depth, auxiliary and gain-map images: pillow-heif and Pillow cannot write them.
+  * AVIF thumbnail or second *item*: Pillow's AVIF writer has neither; ``save_all`` writes a
+    sequence (``avif_anim``). AVIF EXIF has no Orientation: Pillow rewrites EXIF that has one
+    (and drops IFD1, the thumbnail).
+  * A marker in second-frame pixels that survives re-encoding: impossible as a string (GIF
+    frames are LZW, JPEG/HEIC/AVIF/WebP lossy). Only the uncompressed TIFF page and the APNG
+    filter-0 frame spell a marker; for the rest, judge "one frame out" and PSNR instead.
+  * A marker in a thumbnail's *pixels*: same reason; thumbnails carry one in their own COM.
+  * IPTC in PNG, WebP, GIF, HEIC, AVIF: no standard place (ImageMagick's hex "Raw profile"
+    text chunks are just tEXt/zTXt, which are covered). EXIF in GIF: no place.
+  * A text marker in tIME or dates: binary/date-only fields; judge them by exiftool/structure.
+
+exiftool (12.57) does not report: the APP14 tail, APP15, the GIF SCRUBRMC1.0 extension, PNG
+prVt, TIFF page-2 and APNG frame-2 pixels, and bytes after the end (only a warning); it sees the
+second HEIC image's metadata only as binary ``MediaData``; with ``-j`` a tag repeated in one
+group (two GIF comments) appears once. ``markers_found`` finds all of them.
 """
 
 from __future__ import annotations
@@ -30,7 +112,8 @@ def marker(place: str) -> str:
     """Return the canary marker for one hiding place, e.g. ``CANARY-jpeg-exif-artist-7f3a``.
 
     The marker is ASCII, deterministic (the same place gives the same marker in every
-    process) and ends in a short digest of the place, so no marker is a prefix of another.
+    process) and ends in a short digest of the place, so that one place's marker is not the
+    start of another's (``canary_files`` checks that no marker contains another).
     """
     if not _PLACE.match(place):
         raise ValueError(f"place must be ASCII letters, digits, '.', '_' or '-': {place!r}")
@@ -96,7 +179,8 @@ def photo(variant: str = "main", size: tuple[int, int] = (640, 480)) -> Image.Im
     """
     centre, drape, tint = _VARIANTS[variant]
     width, height = size
-    rng = _Stream(f"scrubroom-canary-{variant}-{width}x{height}")
+    scene = "main" if variant == "uncropped" else variant  # the uncropped scene adds, not moves
+    rng = _Stream(f"scrubroom-canary-{scene}-{width}x{height}")
     horizontal = Image.linear_gradient("L").rotate(90).resize(size, Image.Resampling.BILINEAR)
     vertical = Image.linear_gradient("L").resize(size, Image.Resampling.BILINEAR)
     radial = Image.radial_gradient("L").resize(size, Image.Resampling.BILINEAR)
@@ -137,7 +221,7 @@ def photo(variant: str = "main", size: tuple[int, int] = (640, 480)) -> Image.Im
             draw.rectangle((x, band[1] + 8, x + 1 + (i * 7) % 4, band[3] - 8), fill=(0, 0, 0))
         draw.ellipse((8, 8, int(width * 0.3), int(height * 0.45)), fill=(60, 40, 30))
     img = img.filter(ImageFilter.GaussianBlur(1.2))
-    return ImageChops.add(img, _noise(size, f"noise-{variant}-{width}x{height}", 5), 1.0, -5)
+    return ImageChops.add(img, _noise(size, f"noise-{scene}-{width}x{height}", 3), 1.0, -3)
 
 
 def _photo16(variant: str = "main") -> Image.Image:
@@ -591,7 +675,7 @@ def _png_canary(prefix: str, sixteen_bit: bool, apng: bool) -> tuple[bytes, list
     out = io.BytesIO()
     img.save(out, "PNG")
     plain = _png_parse(out.getvalue())
-    ihdr = [p for kind, p in plain if kind == b"IHDR"][0]
+    ihdr = next(p for kind, p in plain if kind == b"IHDR")
     idats = [p for kind, p in plain if kind == b"IDAT"]
     width, height = img.size
     chunks = [_png_chunk(b"IHDR", ihdr)]
@@ -676,7 +760,7 @@ def _heic_canary() -> tuple[bytes, list[str]]:
     heif.save(out, quality=90, primary_index=0, save_all=True)
     plant.planted += second.planted
     data = out.getvalue() + _box(b"free", plant("free-box").encode())
-    return data, plant.planted
+    return data + _trailer(plant("trailer")), plant.planted
 
 
 def _iso_fixed_times(data: bytes) -> bytes:
@@ -723,7 +807,7 @@ def _avif_canary(prefix: str, animated: bool) -> tuple[bytes, list[str]]:
     out = io.BytesIO()
     photo("main").save(out, "AVIF", **params)
     data = _iso_fixed_times(out.getvalue()) + _box(b"free", plant("free-box").encode())
-    return data, plant.planted
+    return data + _trailer(plant("trailer")), plant.planted
 
 
 def _tiff_canary() -> tuple[bytes, list[str]]:
@@ -756,8 +840,8 @@ def _tiff_canary() -> tuple[bytes, list[str]]:
     pixel_marker = plant("page2-pixels").encode()
     page2_pixels[: len(pixel_marker)] = pixel_marker
     page2 = w.ifd(
-        image_entries(bytes(page2_pixels), 1)
-        + [
+        [
+            *image_entries(bytes(page2_pixels), 1),
             (0x010E, _ASCII, plant("page2-imagedescription")),
             (0x011D, _ASCII, plant("page2-pagename")),
             (0x013B, _ASCII, plant("page2-artist")),
@@ -874,6 +958,10 @@ def _canaries() -> tuple[tuple[str, bytes, tuple[str, ...]], ...]:
         clashes = [other for other in everything if other != one and one in other]
         if clashes:
             raise AssertionError(f"marker {one} is contained in {clashes}")
+    for name, data, planted in built:  # every claimed marker must be findable in its canary
+        missing = sorted(set(planted) - set(markers_found(data, planted)))
+        if missing:
+            raise AssertionError(f"canary {name}: markers_found misses {missing}")
     return tuple(built)
 
 
@@ -892,17 +980,20 @@ def canary_files() -> dict[str, tuple[bytes, list[str]]]:
 # EXIF orientation fixtures
 # --------------------------------------------------------------------------------------------
 
-# What a stored image must go through for ImageOps.exif_transpose to give back the reference:
-# the inverse of the transpose exif_transpose applies for each orientation.
-_STORE_AS = {
+# EXIF orientation -> the transpose that turns the stored pixels upright (EXIF 2.3, 0x0112).
+_UPRIGHT = {
     1: None,
     2: Image.Transpose.FLIP_LEFT_RIGHT,
     3: Image.Transpose.ROTATE_180,
     4: Image.Transpose.FLIP_TOP_BOTTOM,
     5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_90,
+    6: Image.Transpose.ROTATE_270,
     7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_270,
+    8: Image.Transpose.ROTATE_90,
+}
+_INVERSE = {
+    Image.Transpose.ROTATE_90: Image.Transpose.ROTATE_270,
+    Image.Transpose.ROTATE_270: Image.Transpose.ROTATE_90,
 }
 
 
@@ -923,8 +1014,10 @@ def orientation_reference() -> Image.Image:
 def _oriented_bytes() -> tuple[bytes, ...]:
     reference = orientation_reference()
     out = []
-    for orientation, method in _STORE_AS.items():
-        stored = reference if method is None else reference.transpose(method)
+    for orientation, upright in _UPRIGHT.items():
+        stored = reference
+        if upright is not None:
+            stored = reference.transpose(_INVERSE.get(upright, upright))
         w = _TiffWriter(big_endian=orientation % 2 == 1)  # both byte orders get exercised
         exif = w.finish(w.ifd([(0x0112, _SHORT, orientation)]))
         out.append(_jpeg(stored, quality=100, exif=b"Exif\0\0" + exif))
@@ -932,15 +1025,19 @@ def _oriented_bytes() -> tuple[bytes, ...]:
 
 
 def oriented_jpegs() -> dict[int, tuple[bytes, Image.Image]]:
-    """For EXIF orientations 1..8: (JPEG bytes, the upright image a correct viewer shows).
+    """For EXIF orientations 1..8: (JPEG bytes, the upright RGB image a correct viewer shows).
 
-    The stored pixels are the reference transformed so that applying the orientation gives
-    the reference back; the expected image is the reference itself (RGB, 120x80).
+    The stored pixels are ``orientation_reference()`` transformed so that honouring the
+    orientation gives it back (stored size 80x120 for 5..8). The expected image is the
+    stored JPEG's decoded pixels turned upright per the EXIF definition, so a lossless
+    ``ImageOps.exif_transpose`` matches it exactly; it differs from the reference by at most
+    one level (JPEG rounding). A re-encoding pipeline is judged with ``psnr`` against it.
     """
-    return {
-        orientation: (data, orientation_reference())
-        for orientation, data in zip(range(1, 9), _oriented_bytes(), strict=True)
-    }
+    result = {}
+    for (orientation, upright), data in zip(_UPRIGHT.items(), _oriented_bytes(), strict=True):
+        decoded = Image.open(io.BytesIO(data)).convert("RGB")
+        result[orientation] = (data, decoded if upright is None else decoded.transpose(upright))
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -1128,10 +1225,11 @@ def jpeg_segments(data: bytes) -> tuple[list[str], int]:
     Names: "SOI", "APP0".."APP15", "DQT", "SOF0".."SOF15", "DHT", "DRI", "SOS", "RST0".."RST7"
     (inside scans), "COM", "EOI", ... Raises ValueError on a malformed or truncated JPEG.
     """
-    names, end = [], 0
-    for name, _, end in _jpeg_walk(data):
+    names, last = [], 0
+    for name, _, segment_end in _jpeg_walk(data):
         names.append(name)
-    return names, len(data) - end
+        last = segment_end
+    return names, len(data) - last
 
 
 def _jpeg_walk_first_app0_end(data: bytes) -> int:
