@@ -379,3 +379,15 @@ def test_store_refuses_empty_data(alice):
     with pytest.raises(Refused):
         actions.store(alice, b"")
     assert forum_actions  # the forum verbs attach uploads (used above through the views)
+
+
+def test_a_file_that_needs_too_much_memory_is_stopped_by_the_limit(monkeypatch, alice):
+    # The worker's own memory limit, not a check in our code, stops this decode.
+    from uploads import pipeline
+
+    monkeypatch.setattr(pipeline, "MEMORY_LIMIT", 160 * 1024 * 1024)
+    out = io.BytesIO()
+    Image.new("RGB", (7000, 6000), (90, 90, 90)).save(out, "PNG", compress_level=1)
+    with pytest.raises(Refused, match="could not be read safely"):
+        actions.store(alice, out.getvalue())
+    assert not Upload.objects.exists()
