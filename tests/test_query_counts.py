@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from forum import markdown
 from forum.models import Case, Reply
+from uploads.models import Upload
 
 SIZES = (1, 20, 200)
 
@@ -32,7 +33,22 @@ def add_replies(case: Case, authors, count: int) -> None:
                 edited_at=timezone.now() if number % 4 == 0 else None,
             )
         )
-    Reply.objects.bulk_create(replies)
+    created = Reply.objects.bulk_create(replies)
+    # Every fifth reply carries an image: approved, or pending (shown to its uploader).
+    Upload.objects.bulk_create(
+        Upload(
+            uploader=reply.author,
+            reply=reply,
+            file=f"images/test-{reply.pk}",
+            content_type="image/jpeg",
+            width=640,
+            height=480,
+            size=1000,
+            state=Upload.State.APPROVED if index % 2 else Upload.State.PENDING,
+        )
+        for index, reply in enumerate(created)
+        if index % 5 == 0
+    )
     Case.objects.filter(pk=case.pk).update(reply_count=count)
 
 
@@ -54,6 +70,7 @@ def test_the_thread_page_is_constant_in_replies(
         add_replies(alices_case, authors, size)
         page = client.get(f"/cases/{alices_case.pk}/").content.decode()
         assert page.count('class="reply') >= size  # the replies really are on the page
+        assert size == 1 or 'class="post-image' in page
         counts.append(queries_for(client, f"/cases/{alices_case.pk}/"))
     assert counts[0] == counts[1] == counts[2], counts
 
