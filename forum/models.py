@@ -47,6 +47,10 @@ class PostState(models.TextChoices):
     HELD = "held", _("Waiting for moderator review")
     # Deleted by its author: the thread keeps a tombstone, the text is gone.
     DELETED = "deleted", _("Deleted")
+    # Hidden by a moderator (or by flags, pending review): a tombstone with the reason.
+    HIDDEN = "hidden", _("Hidden by a moderator")
+    # A held post a moderator sent back: only its author sees it, to edit and resubmit.
+    RETURNED = "returned", _("Returned to its author")
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -159,6 +163,10 @@ class Case(models.Model):
     # Why the author sent a screened post for review, and what the screen found.
     held_justification = models.TextField(blank=True)
     held_findings = models.JSONField(default=list, blank=True)
+    # Why a moderator hid or returned it: shown on the tombstone, or to the author.
+    moderation_reason = models.TextField(blank=True)
+    # A locked thread takes no new replies.
+    locked_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -197,6 +205,14 @@ class Case(models.Model):
     def is_held(self) -> bool:
         return self.state == PostState.HELD
 
+    @property
+    def is_hidden(self) -> bool:
+        return self.state == PostState.HIDDEN
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state == PostState.RETURNED
+
     def sections(self) -> list[tuple[str, str, str]]:
         """(name, label, html) for each section that has text."""
         return [
@@ -234,6 +250,7 @@ class Reply(models.Model):
     state = models.CharField(max_length=10, choices=PostState.choices, default=PostState.PUBLISHED)
     held_justification = models.TextField(blank=True)
     held_findings = models.JSONField(default=list, blank=True)
+    moderation_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -260,6 +277,14 @@ class Reply(models.Model):
     @property
     def is_held(self) -> bool:
         return self.state == PostState.HELD
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.state == PostState.HIDDEN
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state == PostState.RETURNED
 
 
 class Revision(models.Model):
