@@ -15,11 +15,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from forum import markdown, phi, search
 from forum.models import Case, Follow, Notification, PostState, Reply, Revision, Tag
 from forum.permissions import check_can_mark_helpful, check_can_reply, check_is_author
 from members.models import User
+from moderation import queue
+from moderation.audit import record
+from moderation.models import ReviewItem
 from uploads import actions as upload_actions
 from uploads.models import Upload
 
@@ -78,12 +82,35 @@ def _set_tags(case: Case, names: Iterable[str]) -> None:
 
 
 def _hold(post: Case | Reply, findings: list[dict[str, Any]], justification: str) -> None:
+    """Held when the screen found something the author justified; published otherwise (a
+    post already waiting for review keeps waiting: an edit does not skip the moderator)."""
     if findings:
         post.state = PostState.HELD
         post.held_findings = findings
         post.held_justification = justification.strip()
     elif post.state != PostState.HELD:
         post.state = PostState.PUBLISHED
+
+
+def _queue_if_held(post: Case | Reply, *, part: str = "post") -> None:
+    """A held post (or outcome) waits in the review queue, with what the screen found."""
+    held = post.state == PostState.HELD or (
+        part == "outcome" and isinstance(post, Case) and post.outcome_state == PostState.HELD
+    )
+    if not held:
+        return
+    case = post if isinstance(post, Case) else post.case
+    queue.open_item(
+        ReviewItem.Kind.HELD_POST,
+        post,
+        specialty=case.specialty,
+        evidence={
+            **queue.post_snapshot(post),
+            "part": part,
+            "findings": post.held_findings,
+            "justification": post.held_justification,
+        },
+    )
 
 
 @transaction.atomic
@@ -119,6 +146,7 @@ def create_case(
     case.save(update_fields=["search_text"])
     Follow.objects.get_or_create(user=author, case=case)
     upload_actions.attach(images, case=case)
+    _queue_if_held(case)
     return case
 
 
@@ -155,6 +183,7 @@ def edit_case(
     case.search_text = search.document(case)
     case.save()
     upload_actions.attach(images, case=case)
+    _queue_if_held(case)
     return case
 
 
@@ -205,6 +234,7 @@ def post_outcome(case: Case, *, by: User, text: str, justification: str = "") ->
     case.save()
     if case.outcome_state == PostState.PUBLISHED and first and case.is_published:
         _notify_followers(case, kind=Notification.Kind.OUTCOME, actor=by)
+    _queue_if_held(case, part="outcome")
     return case
 
 
@@ -240,6 +270,7 @@ def create_reply(
         _notify_followers(case, kind=Notification.Kind.REPLY, actor=author, reply=reply)
     Follow.objects.get_or_create(user=author, case=case)
     upload_actions.attach(images, reply=reply)
+    _queue_if_held(reply)
     return reply
 
 
@@ -272,6 +303,9 @@ def edit_reply(
     reply.save()
     if was_published and not reply.is_published:
         _count_published_reply(reply.case, -1)
+    elif not was_published and reply.is_published:
+        _count_published_reply(reply.case, +1)
+    _queue_if_held(reply)
     return reply
 
 
@@ -350,3 +384,101 @@ def delete_posts_of(user: User) -> None:
     for reply in Reply.objects.filter(author=user).exclude(state=PostState.DELETED):
         _tombstone_reply(reply)
     anonymise_posts_of(user)
+
+
+# Moderation of posts (moderation/actions.py decides; these change the posts) -----------
+
+
+def _case_of(post: Case | Reply) -> Case:
+    return post if isinstance(post, Case) else post.case
+
+
+@transaction.atomic
+def publish_held(post: Case | Reply, *, by: User, note: str = "") -> None:
+    """A moderator found the held post (or outcome) fine: it appears, followers hear of it."""
+    case = _case_of(post)
+    if isinstance(post, Case) and post.outcome_state == PostState.HELD and not post.is_held:
+        now = timezone.now()
+        post.outcome_state = PostState.PUBLISHED
+        post.outcome_posted_at = post.outcome_posted_at or now
+        post.status = Case.Status.OUTCOME
+        post.last_activity_at = now
+        post.search_text = search.document(post)
+        post.save()
+        _notify_followers(post, kind=Notification.Kind.OUTCOME, actor=by)
+    else:
+        post.state = PostState.PUBLISHED
+        post.save(update_fields=["state"])
+        if isinstance(post, Reply):
+            _count_published_reply(case, +1, now=timezone.now())
+            _notify_followers(case, kind=Notification.Kind.REPLY, actor=by, reply=post)
+    record(actor=by, action="post.publish", target=post, reason=note)
+    queue.close_items_for(post, by=by, decision="publish", note=note)
+    upload_actions.notify_author(post.author, case, _("A moderator published your post."))
+
+
+@transaction.atomic
+def return_to_author(post: Case | Reply, *, by: User, reason: str, note: str = "") -> None:
+    """Back to its author with the reason; they edit it and it goes through the screen again."""
+    if isinstance(post, Case) and post.outcome_state == PostState.HELD and not post.is_held:
+        post.outcome_state = PostState.RETURNED
+    else:
+        post.state = PostState.RETURNED
+    post.moderation_reason = reason
+    post.save()
+    record(actor=by, action="post.return", target=post, reason=reason, note=note)
+    queue.close_items_for(post, by=by, decision="return", note=note, message=reason)
+    upload_actions.notify_author(
+        post.author,
+        _case_of(post),
+        _("A moderator returned your post: %(why)s Edit it and post again.") % {"why": reason},
+    )
+
+
+@transaction.atomic
+def hide_post(post: Case | Reply, *, by: User | None, reason: str, pending: bool = False) -> None:
+    """A tombstone with the reason in place of the post. `pending`: hidden by flags until a
+    moderator looks; the audit entry then names the rule, not a decision."""
+    was_published = post.is_published
+    post.state = PostState.HIDDEN
+    post.moderation_reason = reason
+    post.save(update_fields=["state", "moderation_reason"])
+    if isinstance(post, Reply) and was_published:
+        _count_published_reply(post.case, -1)
+    record(
+        actor=by,
+        action="post.auto_hide" if pending else "post.hide",
+        target=post,
+        reason=reason,
+    )
+    if not pending:
+        upload_actions.notify_author(
+            post.author, _case_of(post), _("A moderator hid your post: %(why)s") % {"why": reason}
+        )
+
+
+@transaction.atomic
+def restore_post(post: Case | Reply, *, by: User, note: str = "") -> None:
+    """Undo a hide pending review (the flags were dismissed)."""
+    if post.state != PostState.HIDDEN:
+        return
+    post.state = PostState.PUBLISHED
+    post.moderation_reason = ""
+    post.save(update_fields=["state", "moderation_reason"])
+    if isinstance(post, Reply):
+        _count_published_reply(post.case, +1)
+
+
+@transaction.atomic
+def lock_case(case: Case, *, by: User, reason: str) -> None:
+    case.locked_at = timezone.now()
+    case.moderation_reason = case.moderation_reason or ""
+    case.save(update_fields=["locked_at"])
+    record(actor=by, action="case.lock", target=case, reason=reason)
+
+
+def warn_author(post: Case | Reply, *, by: User, message: str) -> None:
+    record(actor=by, action="member.warn", target=post, reason=message, author=post.author_id)
+    upload_actions.notify_author(
+        post.author, _case_of(post), _("A moderator's warning: %(why)s") % {"why": message}
+    )

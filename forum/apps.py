@@ -8,7 +8,14 @@ class ForumConfig(AppConfig):
     verbose_name = "Forum"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from forum import checks  # noqa: F401  (registers system checks)
+        from forum.search import ensure_index_after_migrate
+
+        # A seam we do not own: on SQLite, a migration that rebuilds the case table drops
+        # the search triggers with it; put them back after every migrate.
+        post_migrate.connect(ensure_index_after_migrate, sender=self)
 
 
 class ScrubroomAdminConfig(admin_apps.AdminConfig):

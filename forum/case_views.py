@@ -244,7 +244,9 @@ def _thread(
         for reply in case.replies.for_thread().prefetch_related(
             Prefetch("uploads", queryset=Upload.objects.shown(), to_attr="shown_images")
         )
-        if reply.state != PostState.HELD or reply.author_id == user.pk or moderator
+        if reply.state not in {PostState.HELD, PostState.RETURNED}
+        or reply.author_id == user.pk
+        or moderator
     ]
     for reply in replies:
         reply.images = _visible_images(reply.shown_images, user, moderator)  # type: ignore[attr-defined]

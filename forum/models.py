@@ -337,11 +337,14 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         REPLY = "reply", _("New reply")
         OUTCOME = "outcome", _("Outcome posted")
+        # A moderator's decision on the member's own post or image, with the reason.
+        MODERATION = "moderation", _("Moderation")
 
     user = models.ForeignKey("members.User", on_delete=models.CASCADE, related_name="notifications")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, null=True, related_name="+")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    message = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

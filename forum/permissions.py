@@ -23,7 +23,7 @@ def is_moderator_of(user: Any, case: Case) -> bool:
 def can_see_case(user: Any, case: Case) -> bool:
     if not (user.is_authenticated and user.is_verified_member):
         return False
-    if case.state == PostState.HELD:
+    if case.state in {PostState.HELD, PostState.RETURNED}:
         return case.author_id == user.pk or is_moderator_of(user, case)
     # Published cases, and tombstones of deleted ones (their replies stay readable).
     return True
@@ -31,7 +31,7 @@ def can_see_case(user: Any, case: Case) -> bool:
 
 def can_see_reply(user: Any, reply: Reply) -> bool:
     """Within a case the viewer can see: held replies only for their author and moderators."""
-    if reply.state == PostState.HELD:
+    if reply.state in {PostState.HELD, PostState.RETURNED}:
         return reply.author_id == user.pk or is_moderator_of(user, reply.case)
     return True
 
@@ -59,6 +59,8 @@ def get_reply_or_404(user: Any, pk: int) -> Reply:
 def check_can_reply(user: Any, case: Case) -> None:
     if not case.is_published:
         raise PermissionDenied(_("This case is not open for replies."))
+    if case.locked_at:
+        raise PermissionDenied(_("A moderator locked this thread: no new replies."))
 
 
 def check_is_author(user: Any, post: Case | Reply) -> None:
@@ -67,6 +69,8 @@ def check_is_author(user: Any, post: Case | Reply) -> None:
         raise PermissionDenied(_("Only the author can do this."))
     if post.state == PostState.DELETED:
         raise PermissionDenied(_("This post was deleted."))
+    if post.state == PostState.HIDDEN:
+        raise PermissionDenied(_("A moderator hid this post; it cannot be edited."))
 
 
 def check_can_mark_helpful(user: Any, reply: Reply) -> None:

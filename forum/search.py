@@ -49,6 +49,63 @@ def filter_cases(queryset: CaseQuerySet, query: str) -> CaseQuerySet:
     )
 
 
+SQLITE_INDEX = {
+    "forum_case_search": (
+        "CREATE VIRTUAL TABLE IF NOT EXISTS forum_case_search USING fts5("
+        "search_text, content='forum_case', content_rowid='id', tokenize='porter unicode61')"
+    ),
+    "forum_case_search_insert": (
+        "CREATE TRIGGER IF NOT EXISTS forum_case_search_insert AFTER INSERT ON forum_case "
+        "BEGIN INSERT INTO forum_case_search(rowid, search_text) "
+        "VALUES (new.id, new.search_text); END"
+    ),
+    "forum_case_search_delete": (
+        "CREATE TRIGGER IF NOT EXISTS forum_case_search_delete AFTER DELETE ON forum_case "
+        "BEGIN INSERT INTO forum_case_search(forum_case_search, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); END"
+    ),
+    "forum_case_search_update": (
+        "CREATE TRIGGER IF NOT EXISTS forum_case_search_update "
+        "AFTER UPDATE OF search_text ON forum_case BEGIN "
+        "INSERT INTO forum_case_search(forum_case_search, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); "
+        "INSERT INTO forum_case_search(rowid, search_text) VALUES (new.id, new.search_text); END"
+    ),
+}
+
+
+def ensure_index(connection) -> list[str]:
+    """On SQLite, create whatever part of the FTS5 index is missing and rebuild it.
+
+    SQLite migrations that alter forum_case copy it to a new table and drop the old one,
+    and its triggers go with it. Returns the names it had to create.
+    """
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE name IN (%s)" % ", ".join(["%s"] * 4),  # noqa: S608 (placeholders only)
+            list(SQLITE_INDEX),
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        missing = [name for name in SQLITE_INDEX if name not in present]
+        if not missing:
+            return []
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'forum_case'"
+        )
+        if cursor.fetchone()[0] == 0:
+            return []  # migrated backwards past the cases
+        for name in missing:
+            cursor.execute(SQLITE_INDEX[name])
+        cursor.execute("INSERT INTO forum_case_search(forum_case_search) VALUES ('rebuild')")
+    return missing
+
+
+def ensure_index_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    ensure_index(connections[using])
+
+
 def document(case: Case) -> str:
     """The text search indexes for `case`: title, sections, outcome and tags."""
     parts = [case.title]

@@ -319,6 +319,10 @@ SCRUBROOM_UPLOAD_LIMITS = {
     "max_frames": env_int("SCRUBROOM_UPLOAD_MAX_FRAMES", 100),
 }
 SCRUBROOM_UPLOADS_PER_POST = env_int("SCRUBROOM_UPLOADS_PER_POST", 10)
+# Flags: how many a member may raise a day, and how many "possible patient identifier" flags
+# from different members hide a post at once, pending review (one moderator's flag does).
+SCRUBROOM_FLAGS_PER_DAY = env_int("SCRUBROOM_FLAGS_PER_DAY", 10)
+SCRUBROOM_IDENTIFIER_FLAGS_TO_HIDE = env_int("SCRUBROOM_IDENTIFIER_FLAGS_TO_HIDE", 2)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

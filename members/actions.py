@@ -20,8 +20,9 @@ from forum import actions as forum_actions
 from forum.models import Specialty
 from members.models import Application, CredentialDocument, Profile, User
 from members.permissions import check_can_grant, check_is_admin
+from moderation import queue
 from moderation.audit import record
-from moderation.models import ModeratorScope
+from moderation.models import ModeratorScope, ReviewItem
 from uploads import actions as upload_actions
 from uploads.models import Upload
 
@@ -56,6 +57,11 @@ def submit_application(
         CredentialDocument.objects.create(
             application=application, file=upload, content_type=content_type, size=upload.size or 0
         )
+    queue.open_item(
+        ReviewItem.Kind.APPLICATION,
+        application,
+        evidence={"submitted_at": application.submitted_at.isoformat()},
+    )
     return application
 
 
@@ -68,6 +74,7 @@ def _decide(application: Application, status: str, *, by: User, note: str) -> No
     application.decided_at = timezone.now()
     application.decision_note = note
     application.save()
+    queue.close_items_for(application, by=by, decision=status, message=note)
 
 
 def _delete_documents(application: Application) -> None:

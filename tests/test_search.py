@@ -114,3 +114,27 @@ def test_postgresql_searches_use_the_gin_index(cases):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     # The index expression (migration 0004) and the query's must be the same to match.
     assert "forum_case_search" in plan, plan
+
+
+def test_sqlite_triggers_dropped_by_a_table_rebuild_are_restored(cases, client_for, alice):
+    # A later migration that rebuilds forum_case on SQLite drops its triggers; the
+    # post_migrate hook (forum/apps.py) puts them back and reindexes.
+    from forum.search import ensure_index
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        for trigger in ("insert", "delete", "update"):
+            cursor.execute(f"DROP TRIGGER forum_case_search_{trigger}")
+    actions.edit_case(
+        cases["tar"], by=alice, data={**CASE_DATA, "title": "Rives-Stoppa sublay"}, tags=["tar"]
+    )
+    assert titles(client_for(alice), "stoppa") == []  # the index missed the edit
+    restored = ensure_index(connection)
+    assert sorted(restored) == [
+        "forum_case_search_delete",
+        "forum_case_search_insert",
+        "forum_case_search_update",
+    ]
+    assert titles(client_for(alice), "stoppa") == ["Rives-Stoppa sublay"]
+    assert ensure_index(connection) == []

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import User
+from moderation import queue
 from moderation.audit import record
+from moderation.models import ReviewItem
 from uploads import pipeline
 from uploads.models import Upload
 from uploads.permissions import check_can_decide
@@ -101,6 +103,17 @@ def attach(uploads: Iterable[Upload], *, case=None, reply=None) -> list[Upload]:
         upload.case, upload.reply = case, reply
         upload.state = Upload.State.PENDING
         upload.save(update_fields=["case", "reply", "state"])
+        the_case = case if case is not None else reply.case
+        queue.open_item(
+            ReviewItem.Kind.IMAGE,
+            upload,
+            specialty=the_case.specialty,
+            evidence={
+                "receipt": upload.receipt,
+                "case_id": the_case.pk,
+                "case_title": the_case.title,
+            },
+        )
         attached.append(upload)
     return attached
 
@@ -112,6 +125,7 @@ def approve(upload: Upload, *, by: User, note: str = "") -> None:
     upload.decided_at, upload.decided_by = timezone.now(), by
     upload.save(update_fields=["state", "decided_at", "decided_by"])
     record(actor=by, action="image.approve", target=upload, reason=note)
+    queue.close_items_for(upload, by=by, decision="approve", note=note)
 
 
 @transaction.atomic
@@ -127,7 +141,25 @@ def reject(upload: Upload, *, by: User, reason: str, note: str = "") -> None:
     upload.file = ""
     upload.save()
     record(actor=by, action="image.reject", target=upload, reason=note, rejection=reason)
+    message = f"{upload.get_rejection_reason_display()}. {note}".strip()
+    queue.close_items_for(upload, by=by, decision="reject", message=message)
+    notify_author(
+        upload.uploader,
+        upload.the_case,
+        _("An image you posted was not approved: %(why)s You can upload a corrected one.")
+        % {"why": message},
+    )
     _delete_files_after_commit([old])
+
+
+def notify_author(user, case, message: str) -> None:
+    """Tell a member, in the app, what a moderator decided about their content and why."""
+    from forum.models import Notification
+
+    if user is not None:
+        Notification.objects.create(
+            user=user, case=case, kind=Notification.Kind.MODERATION, message=message
+        )
 
 
 def delete_uploads(uploads: Iterable[Upload]) -> None:

@@ -1,0 +1,202 @@
+"""Moderators' verbs on the review queue: claim, release, note, decide; and members' flags.
+
+`decide` is the one entry for every decision on every kind. It takes the item's version as
+the moderator saw it and moves it on in a single conditional UPDATE, so two concurrent
+decisions cannot both apply: the second gets `Conflict`. The domain verbs it calls (forum,
+uploads, members) write the audit entry and close the item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forum import actions as forum_actions
+from forum.models import Case, PostState, Reply
+from members import actions as member_actions
+from members.models import User
+from moderation import queue
+from moderation.audit import record
+from moderation.models import Flag, ItemEvent, ReviewItem
+from moderation.permissions import check_can_act
+from uploads import actions as upload_actions
+from uploads.models import Upload
+
+
+class Conflict(Exception):
+    """Someone else changed the item first (decided it, or claimed it)."""
+
+
+class FlagRefused(Exception):
+    """The flag was not accepted; the message says why."""
+
+
+# Actions per kind, as the item page offers them.
+ACTIONS = {
+    ReviewItem.Kind.IMAGE: ("approve", "reject", "request_new"),
+    ReviewItem.Kind.HELD_POST: ("publish", "return"),
+    ReviewItem.Kind.FLAGGED_POST: ("dismiss", "hide", "lock", "warn"),
+    ReviewItem.Kind.APPLICATION: ("approve", "reject", "more_info"),
+}
+# Decisions that need words for the author (the reason is shown to them).
+NEEDS_MESSAGE = {"reject", "request_new", "return", "hide", "lock", "warn", "more_info"}
+
+
+@dataclass
+class Decision:
+    action: str
+    message: str = ""  # to the author (or applicant)
+    note: str = ""  # internal, moderators only
+    reason: str = ""  # an image rejection's policy reason
+
+
+def _move_on(item: ReviewItem, *, version: int, by: User) -> None:
+    """The optimistic lock: exactly one caller moves `version` on."""
+    updated = ReviewItem.objects.filter(
+        pk=item.pk, version=version, state=ReviewItem.State.OPEN
+    ).update(version=F("version") + 1)
+    if not updated:
+        raise Conflict(_("Another moderator changed this item first. Reload it to see what."))
+    item.version = version + 1
+    if item.claimed_by_id and item.claimed_by_id != by.pk:
+        raise Conflict(
+            _("%(name)s has claimed this item.") % {"name": item.claimed_by.display_name}
+        )
+
+
+@transaction.atomic
+def claim(item: ReviewItem, *, by: User, version: int) -> None:
+    check_can_act(by, item)
+    _move_on(item, version=version, by=by)
+    item.claimed_by, item.claimed_at = by, timezone.now()
+    item.save(update_fields=["claimed_by", "claimed_at"])
+    ItemEvent.objects.create(item=item, actor=by, action="claim")
+    record(actor=by, action="item.claim", target=item)
+
+
+@transaction.atomic
+def release(item: ReviewItem, *, by: User, version: int) -> None:
+    check_can_act(by, item)
+    _move_on(item, version=version, by=by)
+    item.claimed_by, item.claimed_at = None, None
+    item.save(update_fields=["claimed_by", "claimed_at"])
+    ItemEvent.objects.create(item=item, actor=by, action="release")
+    record(actor=by, action="item.release", target=item)
+
+
+@transaction.atomic
+def add_note(item: ReviewItem, *, by: User, note: str) -> None:
+    check_can_act(by, item, open_only=False)
+    ItemEvent.objects.create(item=item, actor=by, action="note", note=note)
+    record(actor=by, action="item.note", target=item, reason=note)
+
+
+@transaction.atomic
+def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> None:
+    check_can_act(by, item)
+    if decision.action not in ACTIONS[item.kind]:
+        raise ValueError(f"{decision.action!r} is not an action on {item.kind}")
+    if decision.action in NEEDS_MESSAGE and not decision.message.strip():
+        raise ValueError(_("Tell the author why, and how to fix it."))
+    _move_on(item, version=version, by=by)
+    target = item.target
+    match item.kind, decision.action:
+        case ReviewItem.Kind.IMAGE, "approve":
+            upload_actions.approve(target, by=by, note=decision.note)
+        case ReviewItem.Kind.IMAGE, "reject" | "request_new":
+            reason = decision.reason or Upload.RejectionReason.OTHER
+            if reason not in Upload.RejectionReason.values:
+                raise ValueError(f"unknown rejection reason {reason!r}")
+            upload_actions.reject(target, by=by, reason=reason, note=decision.message)
+        case ReviewItem.Kind.HELD_POST, "publish":
+            forum_actions.publish_held(target, by=by, note=decision.note)
+        case ReviewItem.Kind.HELD_POST, "return":
+            forum_actions.return_to_author(
+                target, by=by, reason=decision.message, note=decision.note
+            )
+        case ReviewItem.Kind.FLAGGED_POST, "dismiss":
+            forum_actions.restore_post(target, by=by)
+            record(actor=by, action="flag.dismiss", target=target, reason=decision.note)
+            queue.close_items_for(target, by=by, decision="dismiss", note=decision.note)
+        case ReviewItem.Kind.FLAGGED_POST, "hide":
+            forum_actions.hide_post(target, by=by, reason=decision.message)
+            queue.close_items_for(
+                target, by=by, decision="hide", note=decision.note, message=decision.message
+            )
+        case ReviewItem.Kind.FLAGGED_POST, "lock":
+            case = target if isinstance(target, Case) else target.case
+            forum_actions.restore_post(target, by=by)
+            forum_actions.lock_case(case, by=by, reason=decision.message)
+            queue.close_items_for(
+                target, by=by, decision="lock", note=decision.note, message=decision.message
+            )
+        case ReviewItem.Kind.FLAGGED_POST, "warn":
+            forum_actions.restore_post(target, by=by)
+            forum_actions.warn_author(target, by=by, message=decision.message)
+            queue.close_items_for(
+                target, by=by, decision="warn", note=decision.note, message=decision.message
+            )
+        case ReviewItem.Kind.APPLICATION, "approve":
+            member_actions.approve_application(target, by=by, note=decision.message)
+        case ReviewItem.Kind.APPLICATION, "reject":
+            member_actions.reject_application(target, by=by, reason=decision.message)
+        case ReviewItem.Kind.APPLICATION, "more_info":
+            member_actions.request_more_information(target, by=by, note=decision.message)
+
+
+# Flags ------------------------------------------------------------------------------------
+
+
+def flags_today(user: User) -> int:
+    return Flag.objects.filter(
+        reporter=user, created_at__gte=timezone.now() - timedelta(days=1)
+    ).count()
+
+
+@transaction.atomic
+def flag(post: Case | Reply, *, by: User, reason: str, citation: str = "", note: str = "") -> Flag:
+    """A member's report. It joins the post's open item (or opens one, with a snapshot of
+    the post as evidence). Identifier flags hide the post at once, pending review, when
+    enough members agree or one moderator says so."""
+    if reason not in Flag.Reason.values:
+        raise FlagRefused(_("Choose a reason."))
+    if post.author_id == by.pk:
+        raise FlagRefused(_("You cannot flag your own post; edit or delete it instead."))
+    if post.state not in {PostState.PUBLISHED, PostState.HIDDEN}:
+        raise FlagRefused(_("This post cannot be flagged."))
+    if flags_today(by) >= settings.SCRUBROOM_FLAGS_PER_DAY:
+        raise FlagRefused(
+            _("You have flagged %(count)d posts today, the daily limit. Thank you; try tomorrow.")
+            % {"count": settings.SCRUBROOM_FLAGS_PER_DAY}
+        )
+    case = post if isinstance(post, Case) else post.case
+    item, _created = queue.open_item(
+        ReviewItem.Kind.FLAGGED_POST,
+        post,
+        specialty=case.specialty,
+        evidence=queue.post_snapshot(post),
+    )
+    if item.flags.filter(reporter=by).exists():
+        raise FlagRefused(_("You have already flagged this post."))
+    flagged = Flag.objects.create(
+        item=item, reporter=by, reason=reason, citation=citation, note=note
+    )
+    ItemEvent.objects.create(item=item, actor=by, action="flag", note=reason)
+    if reason == Flag.Reason.IDENTIFIER and post.is_published:
+        identifier_flags = item.flags.filter(reason=Flag.Reason.IDENTIFIER).count()
+        by_moderator = by.moderates(case.specialty)
+        if by_moderator or identifier_flags >= settings.SCRUBROOM_IDENTIFIER_FLAGS_TO_HIDE:
+            forum_actions.hide_post(
+                post,
+                by=by if by_moderator else None,
+                reason=_("Hidden pending review: flagged as a possible patient identifier."),
+                pending=True,
+            )
+            ItemEvent.objects.create(item=item, actor=None, action="auto_hide")
+    return flagged
