@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forum import actions, markdown, phi
 from forum.forms import CaseForm, OutcomeForm, ReplyForm
-from forum.models import Case, Follow, Notification, PostState, Specialty
+from forum.models import Case, Follow, Notification, PostState, Reply, Specialty
 from forum.permissions import (
     can_see_reply,
     check_can_read_revisions,
@@ -30,6 +30,7 @@ from forum.permissions import (
     is_moderator_of,
 )
 from members.permissions import MemberRequest
+from moderation.models import Flag
 from uploads import actions as upload_actions
 from uploads.models import Upload
 from uploads.scrub import Refused
@@ -256,6 +257,7 @@ def _thread(
         "case_images": case_images,
         "drafts": drafts_for(request, reply_form),
         "rejection_reasons": Upload.RejectionReason.choices,
+        "flag_reasons": Flag.Reason.choices,
         "case": case,
         "tags": tags,
         "replies": replies,
@@ -441,3 +443,34 @@ def reply_revisions(request: MemberRequest, pk: int) -> HttpResponse:
         "forum/revisions.html",
         {"case": reply.case, "post": reply, "revisions": revisions},
     )
+
+
+# Flags --------------------------------------------------------------------------------------
+
+
+def _flag(request: MemberRequest, post: Case | Reply) -> HttpResponse:
+    from moderation.actions import FlagRefused, flag
+
+    try:
+        flag(
+            post,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+            citation=request.POST.get("citation", "").strip()[:300],
+            note=request.POST.get("note", "").strip()[:2000],
+        )
+    except FlagRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Thank you. A moderator will look at it."))
+    return redirect(post)
+
+
+@require_POST
+def case_flag(request: MemberRequest, pk: int) -> HttpResponse:
+    return _flag(request, get_case_or_404(request.user, pk))
+
+
+@require_POST
+def reply_flag(request: MemberRequest, pk: int) -> HttpResponse:
+    return _flag(request, get_reply_or_404(request.user, pk))

@@ -83,10 +83,7 @@ def ensure_index(connection) -> list[str]:
     if connection.vendor != "sqlite":
         return []
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE name IN (%s)" % ", ".join(["%s"] * 4),  # noqa: S608 (placeholders only)
-            list(SQLITE_INDEX),
-        )
+        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'forum_case_search%'")
         present = {row[0] for row in cursor.fetchall()}
         missing = [name for name in SQLITE_INDEX if name not in present]
         if not missing:

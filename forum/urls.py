@@ -4,6 +4,7 @@ from django.urls import include, path
 from forum import case_views, views
 from members import staff_views
 from members import views as member_views
+from moderation import queue_views
 from moderation import views as moderation_views
 from uploads import views as upload_views
 
@@ -61,5 +62,13 @@ urlpatterns = [
     path("staff/members/<int:pk>/status/", staff_views.member_status, name="staff_member_status"),
     path("staff/members/<int:pk>/roles/", staff_views.member_roles, name="staff_member_roles"),
     path("staff/audit/", moderation_views.audit_log, name="staff_audit_log"),
+    path("moderation/", queue_views.queue, name="moderation_queue"),
+    path("moderation/items/<int:pk>/", queue_views.item_detail, name="moderation_item"),
+    path("moderation/items/<int:pk>/claim/", queue_views.item_claim, name="moderation_claim"),
+    path("moderation/items/<int:pk>/release/", queue_views.item_release, name="moderation_release"),
+    path("moderation/items/<int:pk>/note/", queue_views.item_note, name="moderation_note"),
+    path("moderation/items/<int:pk>/decide/", queue_views.item_decide, name="moderation_decide"),
+    path("cases/<int:pk>/flag/", case_views.case_flag, name="case_flag"),
+    path("replies/<int:pk>/flag/", case_views.reply_flag, name="reply_flag"),
     path("admin/", admin.site.urls),
 ]

@@ -38,7 +38,7 @@ class FlagRefused(Exception):
 
 
 # Actions per kind, as the item page offers them.
-ACTIONS = {
+ACTIONS: dict[str, tuple[str, ...]] = {
     ReviewItem.Kind.IMAGE: ("approve", "reject", "request_new"),
     ReviewItem.Kind.HELD_POST: ("publish", "return"),
     ReviewItem.Kind.FLAGGED_POST: ("dismiss", "hide", "lock", "warn"),
@@ -64,7 +64,7 @@ def _move_on(item: ReviewItem, *, version: int, by: User) -> None:
     if not updated:
         raise Conflict(_("Another moderator changed this item first. Reload it to see what."))
     item.version = version + 1
-    if item.claimed_by_id and item.claimed_by_id != by.pk:
+    if item.claimed_by is not None and item.claimed_by_id != by.pk:
         raise Conflict(
             _("%(name)s has claimed this item.") % {"name": item.claimed_by.display_name}
         )
@@ -133,6 +133,11 @@ def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> N
             case = target if isinstance(target, Case) else target.case
             forum_actions.restore_post(target, by=by)
             forum_actions.lock_case(case, by=by, reason=decision.message)
+            upload_actions.notify_author(
+                target.author,
+                case,
+                _("A moderator locked the thread: %(why)s") % {"why": decision.message},
+            )
             queue.close_items_for(
                 target, by=by, decision="lock", note=decision.note, message=decision.message
             )
