@@ -144,7 +144,7 @@ def notifications(request: MemberRequest) -> HttpResponse:
         Notification.objects.filter(user=request.user)
         .exclude(case__state=PostState.HELD)
         .select_related("case", "reply__case", "reply__author__profile")
-        .prefetch_related("reply__author__moderator_scopes")
+        .prefetch_related("reply__author__moderator_scopes__specialty")
     )
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(request, "forum/notifications.html", {"page": page})

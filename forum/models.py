@@ -61,7 +61,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def for_list(self) -> CaseQuerySet:
         """Everything a case list row shows, in a fixed number of queries."""
         return self.select_related("specialty", "author__profile").prefetch_related(
-            "tags", "author__moderator_scopes"
+            "tags", "author__moderator_scopes__specialty"
         )
 
     def by_author(self, user) -> CaseQuerySet:
@@ -227,7 +227,7 @@ class ReplyQuerySet(models.QuerySet["Reply"]):
         """A thread's replies with everything each shows, in a fixed number of queries."""
         return (
             self.select_related("author__profile", "quotes__author__profile")
-            .prefetch_related("author__moderator_scopes")
+            .prefetch_related("author__moderator_scopes__specialty")
             .order_by("created_at", "pk")
         )
 

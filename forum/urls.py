@@ -4,7 +4,7 @@ from django.urls import include, path
 from forum import case_views, views
 from members import staff_views
 from members import views as member_views
-from moderation import queue_views
+from moderation import queue_views, service_views
 from moderation import views as moderation_views
 from uploads import views as upload_views
 
@@ -62,6 +62,15 @@ urlpatterns = [
     path("staff/members/<int:pk>/status/", staff_views.member_status, name="staff_member_status"),
     path("staff/members/<int:pk>/roles/", staff_views.member_roles, name="staff_member_roles"),
     path("staff/audit/", moderation_views.audit_log, name="staff_audit_log"),
+    path("staff/audit/export.csv", service_views.audit_log_csv, name="staff_audit_log_csv"),
+    path("moderators/", service_views.moderators, name="moderators"),
+    path("moderators/<int:pk>/service/", service_views.moderator_service, name="moderator_service"),
+    path(
+        "moderators/<int:pk>/statement/",
+        service_views.moderator_statement,
+        name="moderator_statement",
+    ),
+    path("policies/moderation/", service_views.moderation_policy, name="policy_moderation"),
     path("moderation/", queue_views.queue, name="moderation_queue"),
     path("moderation/items/<int:pk>/", queue_views.item_detail, name="moderation_item"),
     path("moderation/items/<int:pk>/claim/", queue_views.item_claim, name="moderation_claim"),

@@ -86,6 +86,8 @@ def service_record(
     months: dict[str, list[float]] = {}
     kinds: dict[str, int] = {}
     for kind, opened_at, closed_at in items.values_list("kind", "opened_at", "closed_at"):
+        if closed_at is None:
+            continue  # closed items always have it; the column is nullable for open ones
         seconds = (closed_at - opened_at).total_seconds()
         durations.append(seconds)
         months.setdefault(f"{timezone.localtime(closed_at):%Y-%m}", []).append(seconds)
@@ -128,7 +130,9 @@ def median_image_review_seconds(days: int = 30) -> float | None:
     rows = ReviewItem.objects.filter(
         kind=ReviewItem.Kind.IMAGE, state=ReviewItem.State.CLOSED, closed_at__gte=since
     ).values_list("opened_at", "closed_at")
-    return _median([(closed_at - opened_at).total_seconds() for opened_at, closed_at in rows])
+    return _median(
+        [(closed - opened).total_seconds() for opened, closed in rows if closed is not None]
+    )
 
 
 def format_duration(seconds: float) -> str:

@@ -1,0 +1,260 @@
+"""Pages about moderation as service: the moderators, a moderator's service record and its
+printable statement, the audit log as CSV, and the published moderation policy."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.asgi import ASGIRequest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from members.models import User
+from members.permissions import MemberRequest, has_second_factor, staff_page
+from moderation import service
+from moderation.models import AuditEntry
+
+# Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = [
+    "time",
+    "actor_id",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "reason",
+    "details",
+]
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+# Permissions -------------------------------------------------------------------------------
+
+
+def get_moderator_or_404(pk: int) -> User:
+    """A moderator as the moderators page lists them: verified, with at least one scope.
+
+    Anyone else's id is 404, whether or not the account exists: moderators are public to
+    members, other ids are not.
+    """
+    moderator = (
+        User.objects.verified()
+        .filter(pk=pk, moderator_scopes__isnull=False)
+        .select_related("profile")
+        .first()
+    )
+    if moderator is None:
+        raise Http404
+    return moderator
+
+
+def check_can_see_service(viewer: Any, moderator: User) -> None:
+    """A moderator's service record is theirs and the admins' (403 for other members)."""
+    if not viewer.is_verified_member:
+        raise PermissionDenied
+    if not (viewer.pk == moderator.pk or viewer.is_admin):
+        raise PermissionDenied(_("Only this moderator and the admins can see their service."))
+
+
+def _enrol(request: HttpRequest) -> HttpResponse:
+    # As members.permissions.staff_page: staff pages need a second factor, asked for by name.
+    messages.warning(
+        request,
+        _(
+            "Staff pages need two-factor authentication. Set up an "
+            "authenticator app, then come back."
+        ),
+    )
+    return redirect("mfa_index")
+
+
+# Moderators and their service ----------------------------------------------------------------
+
+
+@require_GET
+def moderators(request: MemberRequest) -> HttpResponse:
+    return render(
+        request,
+        "moderation/moderators.html",
+        {"roster": service.moderator_roster()},
+    )
+
+
+@require_GET
+def moderator_service(request: MemberRequest, pk: int) -> HttpResponse:
+    moderator = get_moderator_or_404(pk)
+    check_can_see_service(request.user, moderator)
+    if not has_second_factor(request.user):
+        return _enrol(request)
+    return render(
+        request,
+        "moderation/service.html",
+        {"moderator": moderator, "record": service.service_record(moderator)},
+    )
+
+
+def _month(value: str) -> tuple[int, int] | None:
+    match = MONTH.fullmatch(value)
+    if match is None:
+        return None
+    year, month = int(match[1]), int(match[2])
+    return (year, month) if year >= 1970 and 1 <= month <= 12 else None
+
+
+def statement_period(
+    query: dict[str, str], *, first_day: date, today: date
+) -> tuple[date, date, bool]:
+    """The period a statement covers: (start, end, asked), `asked` when ?from=YYYY-MM and/or
+    ?to=YYYY-MM were given and valid. Otherwise, or if the months given are not a period
+    ending by today, the whole service: `first_day` to `today`. The end never passes today.
+    """
+    start, end = first_day, today
+    asked_from, asked_to = _month(query.get("from", "")), _month(query.get("to", ""))
+    if asked_from is None and asked_to is None:
+        return start, end, False
+    if asked_from is not None:
+        start = date(*asked_from, 1)
+    if asked_to is not None:
+        year, month = asked_to
+        end = min(date(year, month, calendar.monthrange(year, month)[1]), today)
+    if start > end:
+        return first_day, today, False
+    return start, end, True
+
+
+@require_GET
+def moderator_statement(request: MemberRequest, pk: int) -> HttpResponse:
+    moderator = get_moderator_or_404(pk)
+    check_can_see_service(request.user, moderator)
+    if not has_second_factor(request.user):
+        return _enrol(request)
+    today = timezone.localdate()
+    first_scope = moderator.moderator_scopes.order_by("granted_at").first()
+    first_day = timezone.localdate(first_scope.granted_at) if first_scope else today
+    start, end, asked = statement_period(request.GET, first_day=first_day, today=today)
+    return render(
+        request,
+        "moderation/statement.html",
+        {
+            "moderator": moderator,
+            "record": service.service_record(moderator, start=start, end=end),
+            "start": start,
+            "end": end,
+            "asked": asked,
+            "ignored": not asked and bool(request.GET.get("from") or request.GET.get("to")),
+            "issued": today,
+        },
+    )
+
+
+# The audit log as CSV -----------------------------------------------------------------------
+
+
+class _Echo:
+    """csv.writer's file: hands each formatted row back instead of storing it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_safe(value: Any) -> str:
+    """The cell as text, quoted out of formula position if a spreadsheet would run it."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def csv_row(entry: AuditEntry) -> list[str]:
+    cells = [
+        entry.created_at.isoformat(),
+        entry.actor_id,
+        entry.actor_label,
+        entry.action,
+        entry.target_type,
+        entry.target_id,
+        entry.target_label,
+        entry.reason,
+        json.dumps(entry.details, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True),
+    ]
+    return [csv_safe(cell) for cell in cells]
+
+
+def _csv_lines(entries: Any) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    for entry in entries.iterator(chunk_size=2000):
+        yield writer.writerow(csv_row(entry))
+
+
+async def _csv_lines_async(entries: Any) -> AsyncIterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    async for entry in entries.aiterator(chunk_size=2000):
+        yield writer.writerow(csv_row(entry))
+
+
+def _day(value: str) -> date | None:
+    """A YYYY-MM-DD query value: None if absent; ValueError if malformed."""
+    return date.fromisoformat(value) if value else None
+
+
+@require_GET
+@staff_page(admin=True)
+def audit_log_csv(request: MemberRequest) -> HttpResponse | StreamingHttpResponse:
+    """The audit log, oldest first, streamed. A malformed filter is a 400, not a quietly
+    unfiltered (larger) export."""
+    try:
+        actor = request.GET.get("actor", "")
+        entries = service.audit_entries(
+            action=request.GET.get("action", ""),
+            actor_id=int(actor) if actor else None,
+            start=_day(request.GET.get("from", "")),
+            end=_day(request.GET.get("to", "")),
+        )
+    except ValueError:
+        return HttpResponseBadRequest(
+            _("Filters: actor is a member number, from and to are dates (YYYY-MM-DD).")
+        )
+    # Under Daphne only an async iterator streams: Django buffers a sync one whole.
+    lines = _csv_lines_async(entries) if isinstance(request, ASGIRequest) else _csv_lines(entries)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    filename = f"scrubroom-audit-log-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# The published moderation policy -------------------------------------------------------------
+
+
+@require_GET
+def moderation_policy(request: MemberRequest) -> HttpResponse:
+    median = service.median_image_review_seconds(days=30)
+    return render(
+        request,
+        "forum/policies/moderation.html",
+        {
+            "median_image_review": None if median is None else service.format_duration(median),
+            "identifier_flags_to_hide": settings.SCRUBROOM_IDENTIFIER_FLAGS_TO_HIDE,
+        },
+    )
