@@ -17,8 +17,17 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forum import markdown, phi, search
-from forum.models import Case, Follow, Notification, PostState, Reply, Revision, Tag
+from forum import live, markdown, phi, search
+from forum.models import (
+    Case,
+    Follow,
+    Notification,
+    PostState,
+    Reply,
+    Revision,
+    Tag,
+    ThreadEvent,
+)
 from forum.permissions import check_can_mark_helpful, check_can_reply, check_is_author
 from members.models import User
 from moderation import queue
@@ -184,6 +193,7 @@ def edit_case(
     case.save()
     upload_actions.attach(images, case=case)
     _queue_if_held(case)
+    live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     return case
 
 
@@ -207,6 +217,7 @@ def _tombstone_case(case: Case) -> None:
     case.tags.clear()
     case.revisions.all().delete()
     upload_actions.delete_uploads(Upload.objects.filter(case=case))
+    live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
 
 
 @transaction.atomic
@@ -235,6 +246,7 @@ def post_outcome(case: Case, *, by: User, text: str, justification: str = "") ->
     if case.outcome_state == PostState.PUBLISHED and first and case.is_published:
         _notify_followers(case, kind=Notification.Kind.OUTCOME, actor=by)
     _queue_if_held(case, part="outcome")
+    live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     return case
 
 
@@ -268,6 +280,7 @@ def create_reply(
     if reply.is_published:
         _count_published_reply(case, +1, now=now)
         _notify_followers(case, kind=Notification.Kind.REPLY, actor=author, reply=reply)
+        live.emit(case, ThreadEvent.Kind.REPLY, reply=reply)
     Follow.objects.get_or_create(user=author, case=case)
     upload_actions.attach(images, reply=reply)
     _queue_if_held(reply)
@@ -306,6 +319,7 @@ def edit_reply(
     elif not was_published and reply.is_published:
         _count_published_reply(reply.case, +1)
     _queue_if_held(reply)
+    live.emit(reply.case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
     return reply
 
 
@@ -327,6 +341,7 @@ def _tombstone_reply(reply: Reply) -> None:
     reply.save()
     reply.revisions.all().delete()
     upload_actions.delete_uploads(Upload.objects.filter(reply=reply))
+    live.emit(reply.case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
 
 
 @transaction.atomic
@@ -340,6 +355,7 @@ def mark_helpful(reply: Reply, *, by: User, helpful: bool = True) -> None:
         answered = case.replies.filter(helpful_at__isnull=False).exists()
         case.status = Case.Status.ANSWERED if answered else Case.Status.OPEN
         case.save(update_fields=["status"])
+    live.emit(case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
 
 
 def follow(case: Case, *, user: User) -> None:
@@ -358,9 +374,12 @@ def _notify_followers(
         .exclude(user=actor)
         .values_list("user_id", flat=True)
     )
-    return Notification.objects.bulk_create(
+    created = Notification.objects.bulk_create(
         Notification(user_id=user_id, case=case, reply=reply, kind=kind) for user_id in followers
     )
+    for notification in created:
+        live.notify_user(notification.user_id, {"type": "notify"})
+    return created
 
 
 def mark_notifications_read(user: User) -> int:
@@ -389,6 +408,13 @@ def delete_posts_of(user: User) -> None:
 # Moderation of posts (moderation/actions.py decides; these change the posts) -----------
 
 
+def _emit_changed(post: Case | Reply) -> None:
+    if isinstance(post, Reply):
+        live.emit(post.case, ThreadEvent.Kind.REPLY_CHANGED, reply=post)
+    else:
+        live.emit(post, ThreadEvent.Kind.CASE_CHANGED)
+
+
 def _case_of(post: Case | Reply) -> Case:
     return post if isinstance(post, Case) else post.case
 
@@ -406,12 +432,16 @@ def publish_held(post: Case | Reply, *, by: User, note: str = "") -> None:
         post.search_text = search.document(post)
         post.save()
         _notify_followers(post, kind=Notification.Kind.OUTCOME, actor=by)
+        live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     else:
         post.state = PostState.PUBLISHED
         post.save(update_fields=["state"])
         if isinstance(post, Reply):
             _count_published_reply(case, +1, now=timezone.now())
             _notify_followers(case, kind=Notification.Kind.REPLY, actor=by, reply=post)
+            live.emit(case, ThreadEvent.Kind.REPLY, reply=post)
+        else:
+            live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     record(actor=by, action="post.publish", target=post, reason=note)
     queue.close_items_for(post, by=by, decision="publish", note=note)
     upload_actions.notify_author(post.author, case, _("A moderator published your post."))
@@ -445,6 +475,7 @@ def hide_post(post: Case | Reply, *, by: User | None, reason: str, pending: bool
     post.save(update_fields=["state", "moderation_reason"])
     if isinstance(post, Reply) and was_published:
         _count_published_reply(post.case, -1)
+    _emit_changed(post)
     record(
         actor=by,
         action="post.auto_hide" if pending else "post.hide",
@@ -467,6 +498,7 @@ def restore_post(post: Case | Reply, *, by: User, note: str = "") -> None:
     post.save(update_fields=["state", "moderation_reason"])
     if isinstance(post, Reply):
         _count_published_reply(post.case, +1)
+    _emit_changed(post)
 
 
 @transaction.atomic
@@ -475,6 +507,7 @@ def lock_case(case: Case, *, by: User, reason: str) -> None:
     case.moderation_reason = case.moderation_reason or ""
     case.save(update_fields=["locked_at"])
     record(actor=by, action="case.lock", target=case, reason=reason)
+    live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
 
 
 def warn_author(post: Case | Reply, *, by: User, message: str) -> None:

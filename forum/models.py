@@ -356,3 +356,30 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"Notification #{self.pk}"
+
+
+class ThreadEvent(models.Model):
+    """Something that changed in a thread, in commit order: the log that live viewers catch
+    up from. Events carry ids and a kind only; the page fetches what changed through the
+    normal permission-checked views, so moderation state is applied in one place."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("A reply was posted")
+        REPLY_CHANGED = "reply_changed", _("A reply changed")  # edited, deleted, hidden, helpful
+        CASE_CHANGED = "case_changed", _("The case changed")  # edited, outcome, locked, hidden
+        IMAGE = "image", _("An image was approved")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["case", "id"])]
+
+    def __str__(self) -> str:
+        return f"Event #{self.pk} ({self.kind})"
+
+    def as_dict(self) -> dict:
+        return {"id": self.pk, "kind": self.kind, "reply": self.reply_id}

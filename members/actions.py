@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from forum import actions as forum_actions
+from forum import live
 from forum.models import Specialty
 from members.models import Application, CredentialDocument, Profile, User
 from members.permissions import check_can_grant, check_is_admin
@@ -173,6 +174,7 @@ def end_all_sessions(user: User) -> int:
     sessions = list(UserSession.objects.filter(user=user))
     for user_session in sessions:
         user_session.end()
+    live.end_sessions(user.pk)  # and every open live connection, at once
     return len(sessions)
 
 

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from forum import live
 from moderation.models import ItemEvent, ReviewItem
 
 
@@ -42,6 +43,7 @@ def open_item(
     except IntegrityError:  # opened by a concurrent request a moment ago: join it
         return existing.get(), False
     ItemEvent.objects.create(item=item, action="opened")
+    live.queue_changed(item.specialty_id)
     return item, True
 
 
@@ -64,6 +66,7 @@ def close_items_for(
     item.claimed_by = None
     item.save(update_fields=["state", "closed_at", "decided_by", "decision", "claimed_by"])
     ItemEvent.objects.create(item=item, actor=by, action=decision, note=note, message=message)
+    live.queue_changed(item.specialty_id)
     return item
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import User
+from forum import live
+from forum.models import ThreadEvent
 from moderation import queue
 from moderation.audit import record
 from moderation.models import ReviewItem
@@ -126,6 +128,7 @@ def approve(upload: Upload, *, by: User, note: str = "") -> None:
     upload.save(update_fields=["state", "decided_at", "decided_by"])
     record(actor=by, action="image.approve", target=upload, reason=note)
     queue.close_items_for(upload, by=by, decision="approve", note=note)
+    live.emit(upload.the_case, ThreadEvent.Kind.IMAGE, reply=upload.reply)
 
 
 @transaction.atomic
@@ -160,6 +163,7 @@ def notify_author(user, case, message: str) -> None:
         Notification.objects.create(
             user=user, case=case, kind=Notification.Kind.MODERATION, message=message
         )
+        live.notify_user(user.pk, {"type": "notify"})
 
 
 def delete_uploads(uploads: Iterable[Upload]) -> None:
