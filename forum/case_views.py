@@ -12,12 +12,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forum import actions, markdown, phi
+from forum import actions, live, markdown, phi
 from forum.forms import CaseForm, OutcomeForm, ReplyForm
 from forum.models import Case, Follow, Notification, PostState, Reply, Specialty
 from forum.permissions import (
@@ -254,6 +254,7 @@ def _thread(
     tags = list(case.tags.all())
     case_images = _visible_images(list(Upload.objects.filter(case=case).shown()), user, moderator)
     context = {
+        "last_event": live.last_event_id(case),
         "case_images": case_images,
         "drafts": drafts_for(request, reply_form),
         "rejection_reasons": Upload.RejectionReason.choices,
@@ -380,6 +381,11 @@ def reply_create(request: MemberRequest, pk: int) -> HttpResponse:
         except actions.IdentifiersFound as found:
             findings = found.findings
         else:
+            if request.headers.get("X-Requested-With") == "fetch":
+                # The page posted it without reloading: it inserts the reply itself, once.
+                return JsonResponse(
+                    {"id": reply.pk, "held": reply.is_held, "state": reply.state}, status=201
+                )
             if reply.is_held:
                 messages.warning(request, _("Your reply waits for a moderator before it appears."))
             return redirect(reply)
@@ -474,3 +480,48 @@ def case_flag(request: MemberRequest, pk: int) -> HttpResponse:
 @require_POST
 def reply_flag(request: MemberRequest, pk: int) -> HttpResponse:
     return _flag(request, get_reply_or_404(request.user, pk))
+
+
+# Live: the fallback for blocked websockets, and the fragments the page fetches ------------
+
+
+@require_GET
+def case_events(request: MemberRequest, pk: int) -> JsonResponse:
+    """What changed after `after` (ids and kinds): the same catch-up as the websocket's."""
+    case = get_case_or_404(request.user, pk)
+    try:
+        after = max(0, int(request.GET.get("after", "0")))
+    except ValueError:
+        return JsonResponse({"error": "after must be a number"}, status=400)
+    events = live.events_after(case, after)
+    return JsonResponse(
+        {"events": events[: live.MAX_REPLAY], "reload": len(events) > live.MAX_REPLAY}
+    )
+
+
+@require_GET
+def reply_fragment(request: MemberRequest, pk: int) -> HttpResponse:
+    """One reply as the thread shows it to this viewer (404 if they may not see it now)."""
+    reply = get_reply_or_404(request.user, pk)
+    case = reply.case
+    moderator = is_moderator_of(request.user, case)
+    reply = (
+        case.replies.for_thread()
+        .prefetch_related(
+            Prefetch("uploads", queryset=Upload.objects.shown(), to_attr="shown_images")
+        )
+        .get(pk=reply.pk)
+    )
+    reply.images = _visible_images(reply.shown_images, request.user, moderator)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "forum/_reply.html",
+        {
+            "reply": reply,
+            "case": case,
+            "is_author": case.author_id == request.user.pk,
+            "is_moderator": moderator,
+            "rejection_reasons": Upload.RejectionReason.choices,
+            "flag_reasons": Flag.Reason.choices,
+        },
+    )

@@ -78,6 +78,8 @@ urlpatterns = [
     path("moderation/items/<int:pk>/note/", queue_views.item_note, name="moderation_note"),
     path("moderation/items/<int:pk>/decide/", queue_views.item_decide, name="moderation_decide"),
     path("cases/<int:pk>/flag/", case_views.case_flag, name="case_flag"),
+    path("cases/<int:pk>/events/", case_views.case_events, name="case_events"),
+    path("replies/<int:pk>/fragment/", case_views.reply_fragment, name="reply_fragment"),
     path("replies/<int:pk>/flag/", case_views.reply_flag, name="reply_flag"),
     path("admin/", admin.site.urls),
 ]

@@ -98,7 +98,9 @@ def test_upload_black_out_and_post(alices_cookie, chromium, live_server):
         image = page.locator(f"#image-{draft_id}")
         assert "Awaiting moderator review" in image.inner_text()
         assert "GPS location" in image.inner_text()  # the receipt, for the uploader
-        assert errors == []
+        # The live server here is WSGI: the header's live socket cannot connect; nothing else
+        # may fail.
+        assert [e for e in errors if "WebSocket" not in e] == []
     finally:
         context.close()
 

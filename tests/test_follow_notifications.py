@@ -61,10 +61,10 @@ def test_the_notification_page_lists_and_clears(alices_case, make_reply, client_
     client = client_for(alice)
     page = client.get("/notifications/").content.decode()
     assert "Bob Tanaka" in page and "replied to" in page and alices_case.title in page
-    assert 'class="count"' in client.get("/").content.decode()  # the header badge
+    assert "data-unread-count>1<" in client.get("/").content.decode()  # the header badge
     assert client.post("/notifications/read/").status_code == 302
     assert not Notification.objects.filter(user=alice, read_at__isnull=True).exists()
-    assert 'class="count"' not in client.get("/").content.decode()
+    assert "data-unread-count hidden>0<" in client.get("/").content.decode()
     assert client.get("/notifications/read/").status_code == 405
 
 

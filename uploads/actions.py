@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import User
 from forum import live
 from forum.models import ThreadEvent
+from members.models import User
 from moderation import queue
 from moderation.audit import record
 from moderation.models import ReviewItem
