@@ -20,14 +20,8 @@ refuse_to_start_on_errors()
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.urls import path  # noqa: E402
 
-from forum.consumers import MeConsumer, ThreadConsumer  # noqa: E402
-
-websocket_urlpatterns = [
-    path("ws/cases/<int:pk>/", ThreadConsumer.as_asgi()),
-    path("ws/me/", MeConsumer.as_asgi()),
-]
+from forum.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -88,6 +88,7 @@ class ThreadConsumer(_Guarded):
         await self.channel_layer.group_add(live.user_group(self.user_id), self.channel_name)
         await self.accept()
         self.present: dict[int, float] = {self.user_id: time.monotonic()}
+        await self._send_presence()
         await self._announce("presence.hello")
         self.heartbeat = asyncio.create_task(self._beat())
 
@@ -141,6 +142,9 @@ class ThreadConsumer(_Guarded):
             await self.send_json({"type": "pong"})
 
     # Group messages.
+
+    async def notify(self, message: dict[str, Any]) -> None:
+        """For the header socket (MeConsumer), which shares the member's group."""
 
     async def thread_event(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": "event", "event": message["event"]})
