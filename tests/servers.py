@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -79,3 +83,116 @@ def daphne(env: dict[str, str], log_path: Path) -> Iterator[Server]:
             process.wait()
     if died is not None:
         pytest.fail(f"Daphne died during the tests with {died}:\n{running.log()}")
+
+
+class Browser:
+    """A cookie-keeping HTTP client that can talk to any of the processes.
+
+    Cookies are kept by hand: the session cookie is Secure (production settings), and the
+    processes speak plain HTTP on loopback.
+    """
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def request(self, port: int, method: str, path: str, body: bytes | None = None, **headers):
+        # One site name for both processes, as behind nginx (allauth keys its login limits
+        # by site and address, and the port would otherwise tell the processes apart).
+        headers.setdefault("Host", "127.0.0.1")
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request(method, path, body, headers)
+            response = connection.getresponse()
+            content = response.read()
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                if morsel.value and morsel["max-age"] != "0":
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+        return response.status, response.headers, content
+
+    def get(self, port: int, path: str):
+        return self.request(port, "GET", path)
+
+    def post(self, port: int, path: str, data: dict[str, str]):
+        if "csrftoken" not in self.cookies:
+            self.get(port, "/accounts/login/")
+        form = {"csrfmiddlewaretoken": self.cookies["csrftoken"], **data}
+        return self.request(
+            port,
+            "POST",
+            path,
+            urlencode(form).encode(),
+            **{"Content-Type": "application/x-www-form-urlencoded"},
+        )
+
+    def post_multipart(self, port: int, path: str, fields: dict, files: dict[str, tuple]):
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in {"csrfmiddlewaretoken": self.cookies["csrftoken"], **fields}.items():
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            parts.append(f"{head}{value}\r\n".encode())
+        for name, (filename, content, content_type) in files.items():
+            head = (
+                f"--{boundary}\r\nContent-Disposition: form-data; "
+                f'name="{name}"; filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+            )
+            parts.append(head.encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request(
+            port,
+            "POST",
+            path,
+            body,
+            **{"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+
+    def sign_in(self, port: int, user) -> None:
+        from tests.conftest import PASSWORD, totp_code
+
+        status, headers, _ = self.post(
+            port, "/accounts/login/", {"login": user.email, "password": PASSWORD}
+        )
+        if headers.get("Location") == "/accounts/2fa/authenticate/":
+            status, headers, _ = self.post(
+                port, "/accounts/2fa/authenticate/", {"code": totp_code()}
+            )
+        assert status == 302, f"sign-in failed with {status}"
+
+
+class Viewer:
+    """A real websocket client on one case, carrying a member's session cookie."""
+
+    def __init__(self, port: int, case_id: int, session: str) -> None:
+        from websockets.sync.client import connect
+
+        self._connection = connect(
+            f"ws://127.0.0.1:{port}/ws/cases/{case_id}/",
+            additional_headers={
+                "Cookie": f"sessionid={session}",
+                "Origin": f"http://127.0.0.1:{port}",
+            },
+            open_timeout=30,
+        )
+        self.socket = self._connection.__enter__()
+
+    def send(self, message: dict) -> None:
+        self.socket.send(json.dumps(message))
+
+    def receive(self, kind: str, timeout: float = 20.0) -> dict:
+        """The next message of `kind` (presence and typing may come in between)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            message = json.loads(self.socket.recv(timeout=max(0.1, deadline - time.monotonic())))
+            if message["type"] == kind:
+                return message
+
+    def close(self) -> None:
+        self._connection.__exit__(None, None, None)

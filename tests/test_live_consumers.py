@@ -13,8 +13,8 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
 from forum import actions
-from forum.routing import websocket_urlpatterns
 from forum.models import ThreadEvent
+from forum.routing import websocket_urlpatterns
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 TIMEOUT = 5

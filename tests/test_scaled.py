@@ -6,22 +6,19 @@ elsewhere it is skipped, and with SCRUBROOM_TEST_SCALED=1 a missing store is a f
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import subprocess
 import sys
-import uuid
-from http.cookies import SimpleCookie
-from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from members.models import CredentialDocument, User
-from tests.conftest import PASSWORD, totp_code
-from tests.servers import daphne
+from tests.conftest import PASSWORD
+from tests.live_scenario import run_live_thread
+from tests.servers import Browser, daphne
 
 # Committed data, so the processes see it; the seeded specialties are restored after each test.
 pytestmark = [pytest.mark.daphne, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -41,86 +38,6 @@ def require_scaled_stack() -> None:
         if os.environ.get("SCRUBROOM_TEST_SCALED") == "1":
             pytest.fail(message)
         pytest.skip(message)
-
-
-class Browser:
-    """A cookie-keeping HTTP client that can talk to any of the processes.
-
-    Cookies are kept by hand: the session cookie is Secure (production settings), and the
-    processes speak plain HTTP on loopback.
-    """
-
-    def __init__(self) -> None:
-        self.cookies: dict[str, str] = {}
-
-    def request(self, port: int, method: str, path: str, body: bytes | None = None, **headers):
-        # One site name for both processes, as behind nginx (allauth keys its login limits
-        # by site and address, and the port would otherwise tell the processes apart).
-        headers.setdefault("Host", "127.0.0.1")
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            connection.request(method, path, body, headers)
-            response = connection.getresponse()
-            content = response.read()
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = SimpleCookie()
-            cookie.load(header)
-            for name, morsel in cookie.items():
-                if morsel.value and morsel["max-age"] != "0":
-                    self.cookies[name] = morsel.value
-                else:
-                    self.cookies.pop(name, None)
-        return response.status, response.headers, content
-
-    def get(self, port: int, path: str):
-        return self.request(port, "GET", path)
-
-    def post(self, port: int, path: str, data: dict[str, str]):
-        if "csrftoken" not in self.cookies:
-            self.get(port, "/accounts/login/")
-        form = {"csrfmiddlewaretoken": self.cookies["csrftoken"], **data}
-        return self.request(
-            port,
-            "POST",
-            path,
-            urlencode(form).encode(),
-            **{"Content-Type": "application/x-www-form-urlencoded"},
-        )
-
-    def post_multipart(self, port: int, path: str, fields: dict, files: dict[str, tuple]):
-        boundary = uuid.uuid4().hex
-        parts = []
-        for name, value in {"csrfmiddlewaretoken": self.cookies["csrftoken"], **fields}.items():
-            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-            parts.append(f"{head}{value}\r\n".encode())
-        for name, (filename, content, content_type) in files.items():
-            head = (
-                f"--{boundary}\r\nContent-Disposition: form-data; "
-                f'name="{name}"; filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
-            )
-            parts.append(head.encode() + content + b"\r\n")
-        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        return self.request(
-            port,
-            "POST",
-            path,
-            body,
-            **{"Content-Type": f"multipart/form-data; boundary={boundary}"},
-        )
-
-    def sign_in(self, port: int, user: User) -> None:
-        status, headers, _ = self.post(
-            port, "/accounts/login/", {"login": user.email, "password": PASSWORD}
-        )
-        if headers.get("Location") == "/accounts/2fa/authenticate/":
-            status, headers, _ = self.post(
-                port, "/accounts/2fa/authenticate/", {"code": totp_code()}
-            )
-        assert status == 302, f"sign-in failed with {status}"
 
 
 @pytest.fixture(autouse=True)
@@ -224,3 +141,20 @@ def test_residency_report_confirms_postgresql_and_the_buckets(environment):
     assert stores["media"]["observed"] == region
     assert stores["backups"]["observed"] == region
     assert stores["redis"]["backend"] == "Redis"
+
+
+def test_a_reply_posted_through_one_process_reaches_a_viewer_on_the_other(
+    processes, make_member, make_case
+):
+    # Live updates cross processes through Redis; catch-up comes from PostgreSQL.
+    from django.test import Client
+
+    a, b = processes
+    cast = {name: make_member(f"{name.title()} Surgeon") for name in ("alice", "bob", "chen")}
+    case = make_case(cast["alice"], title="Mesh overlap in a lateral defect")
+    sessions = {}
+    for name, member in cast.items():
+        client = Client()
+        client.force_login(member)
+        sessions[name] = client.cookies["sessionid"].value
+    run_live_thread(post_port=a.port, watch_port=b.port, case_id=case.pk, sessions=sessions)
