@@ -26,7 +26,7 @@ def run_live_thread(*, post_port: int, watch_port: int, case_id: int, sessions: 
     assert status == 200
 
     def post(body: str) -> None:
-        status, headers, _ = alice.post(post_port, f"/cases/{case_id}/replies/", {"body": body})
+        status, _, _ = alice.post(post_port, f"/cases/{case_id}/replies/", {"body": body})
         assert status == 302, f"posting failed with {status}"
 
     post("First live reply, about the mesh overlap.")
