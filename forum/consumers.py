@@ -16,13 +16,12 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from forum import live
+from forum import live, presence
 
 MAX_MESSAGE_BYTES = 2048  # a client sends only small control messages
 RATE_WINDOW_SECONDS = 10.0
 RATE_LIMIT = 30  # messages per window, then the socket is closed
-PRESENCE_TTL = 45.0  # seconds without a heartbeat before a viewer is no longer counted
-HEARTBEAT_SECONDS = 15.0
+HEARTBEAT_SECONDS = presence.TTL_SECONDS / 3
 
 # Close codes the page acts on: do not reconnect after these.
 CLOSE_FORBIDDEN = 4403
@@ -87,18 +86,21 @@ class ThreadConsumer(_Guarded):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(live.user_group(self.user_id), self.channel_name)
         await self.accept()
-        self.present: dict[int, float] = {self.user_id: time.monotonic()}
-        await self._send_presence()
-        await self._announce("presence.hello")
+        presence.arrived(self.case_id, self.user_id)
+        await self._send_presence(await presence.touch(self.case_id, self.user_id, here=True))
+        presence.announce_soon(self.channel_layer, self.case_id)
         self.heartbeat = asyncio.create_task(self._beat())
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "heartbeat"):
             self.heartbeat.cancel()
         if hasattr(self, "group"):
-            await self._announce("presence.bye")
+            await presence.touch(self.case_id, self.user_id, here=False)
+            presence.announce_soon(self.channel_layer, self.case_id)
             await self.channel_layer.group_discard(self.group, self.channel_name)
-            await self.channel_layer.group_discard(live.user_group(self.user_id), self.channel_name)
+            await self.channel_layer.group_discard(
+                live.user_group(self.user_id), self.channel_name
+            )
 
     @database_sync_to_async
     def check(self) -> tuple[bool, str]:
@@ -153,37 +155,19 @@ class ThreadConsumer(_Guarded):
         if message["user"] != self.user_id:
             await self.send_json({"type": "typing", "name": message["name"]})
 
-    async def presence_hello(self, message: dict[str, Any]) -> None:
-        await self._seen(message["user"])
-        if message["user"] != self.user_id:
-            await self._announce("presence.here")  # so the newcomer counts us at once
+    async def presence_count(self, message: dict[str, Any]) -> None:
+        await self._send_presence(message["viewers"])
 
-    async def presence_here(self, message: dict[str, Any]) -> None:
-        await self._seen(message["user"])
-
-    async def presence_bye(self, message: dict[str, Any]) -> None:
-        if message["user"] != self.user_id and self.present.pop(message["user"], None):
-            await self._send_presence()
-
-    async def _announce(self, kind: str) -> None:
-        await self.channel_layer.group_send(self.group, {"type": kind, "user": self.user_id})
-
-    async def _seen(self, user_id: int) -> None:
-        new = user_id not in self.present
-        self.present[user_id] = time.monotonic()
-        if new:
-            await self._send_presence()
-
-    async def _send_presence(self) -> None:
-        now = time.monotonic()
-        self.present = {u: t for u, t in self.present.items() if now - t < PRESENCE_TTL}
-        await self.send_json({"type": "presence", "viewers": len(self.present)})
+    async def _send_presence(self, viewers: int) -> None:
+        await self.send_json({"type": "presence", "viewers": viewers})
 
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
-            await self._announce("presence.here")
-            await self._send_presence()
+            before = await presence.count(self.case_id)
+            after = await presence.touch(self.case_id, self.user_id, here=True)
+            if after != before:
+                presence.announce_soon(self.channel_layer, self.case_id)
 
 
 class MeConsumer(_Guarded):
