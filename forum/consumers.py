@@ -149,7 +149,7 @@ class ThreadConsumer(_Guarded):
         """For the header socket (MeConsumer), which shares the member's group."""
 
     async def thread_event(self, message: dict[str, Any]) -> None:
-        await self.send_json({"type": "event", "event": message["event"]})
+        await self.send_json({"type": "event", "event": message["event"], "at": message.get("at")})
 
     async def thread_typing(self, message: dict[str, Any]) -> None:
         if message["user"] != self.user_id:

@@ -8,6 +8,7 @@ through the permission-checked views.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -45,7 +46,17 @@ def send_after_commit(group: str, message: dict[str, Any]) -> None:
 
 def emit(case: Case, kind: str, *, reply: Reply | None = None) -> ThreadEvent:
     event = ThreadEvent.objects.create(case=case, kind=kind, reply=reply)
-    send_after_commit(case_group(case.pk), {"type": "thread.event", "event": event.as_dict()})
+    group = case_group(case.pk)
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            # `at`: when the commit was announced, so viewers (and bench/fanout.py) can tell
+            # how long delivery took.
+            message = {"type": "thread.event", "event": event.as_dict(), "at": time.time()}
+            async_to_sync(layer.group_send)(group, message)
+
+    transaction.on_commit(send)
     return event
 
 
