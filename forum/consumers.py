@@ -16,7 +16,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from forum import live, presence
+from forum import fanout, live, presence
 
 MAX_MESSAGE_BYTES = 2048  # a client sends only small control messages
 RATE_WINDOW_SECONDS = 10.0
@@ -83,7 +83,9 @@ class ThreadConsumer(_Guarded):
             return
         self.group = live.case_group(self.case_id)
         # Join before anything is read, so nothing falls between the catch-up and the live.
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Thread messages come through this process's relay (forum/fanout.py); the member's
+        # own group (session end) comes to this consumer's channel.
+        await fanout.join(self.channel_layer, self)
         await self.channel_layer.group_add(live.user_group(self.user_id), self.channel_name)
         await self.accept()
         presence.arrived(self.case_id, self.user_id)
@@ -95,9 +97,9 @@ class ThreadConsumer(_Guarded):
         if hasattr(self, "heartbeat"):
             self.heartbeat.cancel()
         if hasattr(self, "group"):
+            await fanout.leave(self)
             await presence.touch(self.case_id, self.user_id, here=False)
             presence.announce_soon(self.channel_layer, self.case_id)
-            await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.channel_layer.group_discard(
                 live.user_group(self.user_id), self.channel_name
             )
@@ -147,16 +149,6 @@ class ThreadConsumer(_Guarded):
 
     async def notify(self, message: dict[str, Any]) -> None:
         """For the header socket (MeConsumer), which shares the member's group."""
-
-    async def thread_event(self, message: dict[str, Any]) -> None:
-        await self.send_json({"type": "event", "event": message["event"], "at": message.get("at")})
-
-    async def thread_typing(self, message: dict[str, Any]) -> None:
-        if message["user"] != self.user_id:
-            await self.send_json({"type": "typing", "name": message["name"]})
-
-    async def presence_count(self, message: dict[str, Any]) -> None:
-        await self._send_presence(message["viewers"])
 
     async def _send_presence(self, viewers: int) -> None:
         await self.send_json({"type": "presence", "viewers": viewers})
