@@ -88,7 +88,10 @@ def environment(folder: Path, redis: str | None) -> dict[str, str]:
         SCRUBROOM_STATIC_ROOT=str(folder / "static"),
         SCRUBROOM_BACKUP_TARGET=str(folder / "backups"),
         SCRUBROOM_LOG_LEVEL="WARNING",
-        **{f"SCRUBROOM_{store}_REGION": region for store in ("DATABASE", "MEDIA", "REDIS", "EMAIL", "BACKUP")},
+        **{
+            f"SCRUBROOM_{store}_REGION": region
+            for store in ("DATABASE", "MEDIA", "REDIS", "EMAIL", "BACKUP")
+        },
     )
     if redis:
         env["SCRUBROOM_REDIS_URL"] = redis
@@ -100,7 +103,18 @@ def server(app: str, env: dict[str, str], folder: Path, name: str):
     port = free_port()
     log = (folder / f"{name}.log").open("w")
     process = subprocess.Popen(
-        [PYTHON, "-m", "daphne", "--access-log", "/dev/null", "-b", "127.0.0.1", "-p", str(port), app],
+        [
+            PYTHON,
+            "-m",
+            "daphne",
+            "--access-log",
+            "/dev/null",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            app,
+        ],
         cwd=ROOT,
         env={**env, "PYTHONPATH": str(ROOT)},
         stdout=log,
@@ -163,7 +177,9 @@ class Poster:
         assert status == 302, status
 
 
-async def viewer(url: str, headers: dict, ready: asyncio.Event, received: list, stop: asyncio.Event):
+async def viewer(
+    url: str, headers: dict, ready: asyncio.Event, received: list, stop: asyncio.Event
+):
     from websockets.asyncio.client import connect
 
     async with connect(url, additional_headers=headers, open_timeout=60, max_queue=None) as ws:
@@ -179,7 +195,9 @@ async def viewer(url: str, headers: dict, ready: asyncio.Event, received: list, 
                 received.append((message["event"]["id"], now - message["at"]))
 
 
-async def measure(url: str, headers: dict, poster: Poster, viewers: int, rates: list[float], seconds: float):
+async def measure(
+    url: str, headers: dict, poster: Poster, viewers: int, rates: list[float], seconds: float
+):
     stop = asyncio.Event()
     logs: list[list] = [[] for _ in range(viewers)]
     readies = [asyncio.Event() for _ in range(viewers)]
@@ -209,7 +227,9 @@ async def measure(url: str, headers: dict, poster: Poster, viewers: int, rates: 
         expected = count * viewers
         results[rate] = {
             "p50": statistics.median(latencies) if latencies else float("nan"),
-            "p99": statistics.quantiles(latencies, n=100)[98] if len(latencies) > 1 else float("nan"),
+            "p99": statistics.quantiles(latencies, n=100)[98]
+            if len(latencies) > 1
+            else float("nan"),
             "delivered": len(latencies) / expected,
             "ordered": ordered,
             "events": count,
@@ -233,7 +253,9 @@ def main() -> int:
     try:
         env = environment(folder, args.redis)
         for command in (["manage.py", "migrate", "--noinput"], ["manage.py", "shell", "-c", SETUP]):
-            result = subprocess.run([PYTHON, *command], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+            result = subprocess.run(
+                [PYTHON, *command], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+            )
             if result.returncode:
                 print(result.stdout, result.stderr)
                 return 1
@@ -241,29 +263,56 @@ def main() -> int:
         layer = "redis" if args.redis else "in-memory"
         print(f"fanout: {args.viewers} viewers, rates {args.rates}/s, layer {layer}")
         with server("forum.asgi:application", env, folder, "scrubroom") as port:
-            headers = {"Cookie": f"sessionid={cast['sessions']['viewer']}", "Origin": f"http://127.0.0.1:{port}"}
+            headers = {
+                "Cookie": f"sessionid={cast['sessions']['viewer']}",
+                "Origin": f"http://127.0.0.1:{port}",
+            }
             poster = Poster(port, cast["case"], cast["sessions"]["author"])
-            ours = asyncio.run(measure(f"ws://127.0.0.1:{port}/ws/cases/{cast['case']}/", headers, poster, args.viewers, rates, args.seconds))
+            ours = asyncio.run(
+                measure(
+                    f"ws://127.0.0.1:{port}/ws/cases/{cast['case']}/",
+                    headers,
+                    poster,
+                    args.viewers,
+                    rates,
+                    args.seconds,
+                )
+            )
         with server("bench.bare_asgi:application", env, folder, "bare") as port:
             poster = Poster(port, None, None)
-            bare = asyncio.run(measure(f"ws://127.0.0.1:{port}/ws/", {"Origin": f"http://127.0.0.1:{port}"}, poster, args.viewers, rates, args.seconds))
+            bare = asyncio.run(
+                measure(
+                    f"ws://127.0.0.1:{port}/ws/",
+                    {"Origin": f"http://127.0.0.1:{port}"},
+                    poster,
+                    args.viewers,
+                    rates,
+                    args.seconds,
+                )
+            )
         lines = []
         for rate in rates:
             o, b = ours[rate], bare[rate]
+            ms = {key: value * 1000 for key, value in o.items() if key in {"p50", "p99"}}
+            bare_ms = {key: value * 1000 for key, value in b.items() if key in {"p50", "p99"}}
             print(
-                f"rate {rate:g}/s: scrubroom p50={o['p50'] * 1000:.1f}ms p99={o['p99'] * 1000:.1f}ms "
-                f"delivered={o['delivered']:.1%} ordered={o['ordered']} | bare p50={b['p50'] * 1000:.1f}ms "
-                f"p99={b['p99'] * 1000:.1f}ms delivered={b['delivered']:.1%}"
+                f"rate {rate:g}/s: scrubroom p50={ms['p50']:.1f}ms p99={ms['p99']:.1f}ms "
+                f"delivered={o['delivered']:.1%} ordered={o['ordered']} | "
+                f"bare p50={bare_ms['p50']:.1f}ms p99={bare_ms['p99']:.1f}ms "
+                f"delivered={b['delivered']:.1%}"
             )
             lines.append(
-                f"fanout: viewers={args.viewers} rate={rate:g}/s layer={layer} p50={o['p50'] * 1000:.0f}ms "
-                f"p99={o['p99'] * 1000:.0f}ms delivered={o['delivered']:.0%} "
+                f"fanout: viewers={args.viewers} rate={rate:g}/s layer={layer} "
+                f"p50={ms['p50']:.0f}ms p99={ms['p99']:.0f}ms delivered={o['delivered']:.0%} "
                 f"ordered={'yes' if o['ordered'] else 'no'} ratio={o['p99'] / b['p99']:.1f}"
             )
         for line in lines:
             print(line)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if os.environ.get("FANOUT_KEEP"):
+            print(f"kept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -115,3 +115,37 @@ def check_observed_regions(app_configs, databases=None, **kwargs) -> list[CheckM
                 )
             )
     return messages
+
+
+@register(Tags.compatibility)
+def check_redis_read_timeout(app_configs, **kwargs) -> list[CheckMessage]:
+    """Redis reads must outlast channels_redis's blocking receive, or idle sockets die.
+
+    redis-py 8 reads with a 5 s timeout by default; channels_redis blocks for 5 s
+    (BZPOPMIN) waiting for a message. Equal numbers mean every quiet consumer's receive
+    fails with TimeoutError after five seconds and its websocket closes.
+    """
+    layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
+    if not layer["BACKEND"].startswith("channels_redis."):
+        return []
+    from channels_redis.core import RedisChannelLayer
+    from redis._defaults import DEFAULT_SOCKET_TIMEOUT
+
+    blocking = RedisChannelLayer.brpop_timeout
+    messages: list[CheckMessage] = []
+    for host in layer.get("CONFIG", {}).get("hosts", []):
+        timeout = (
+            host.get("socket_timeout", DEFAULT_SOCKET_TIMEOUT)
+            if isinstance(host, dict)
+            else DEFAULT_SOCKET_TIMEOUT
+        )
+        if timeout is not None and timeout <= blocking:
+            messages.append(
+                Error(
+                    f"The channel layer's Redis read timeout ({timeout} s) does not outlast "
+                    f"its blocking receive ({blocking} s): idle websockets would be closed.",
+                    hint="Set socket_timeout in CHANNEL_LAYERS hosts above the receive time.",
+                    id="forum.E020",
+                )
+            )
+    return messages

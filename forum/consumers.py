@@ -100,9 +100,7 @@ class ThreadConsumer(_Guarded):
             await fanout.leave(self)
             await presence.touch(self.case_id, self.user_id, here=False)
             presence.announce_soon(self.channel_layer, self.case_id)
-            await self.channel_layer.group_discard(
-                live.user_group(self.user_id), self.channel_name
-            )
+            await self.channel_layer.group_discard(live.user_group(self.user_id), self.channel_name)
 
     @database_sync_to_async
     def check(self) -> tuple[bool, str]:

@@ -37,7 +37,10 @@ class _Relay:
         self.task: asyncio.Task | None = None
 
     async def start(self) -> None:
-        self.channel = await self.layer.new_channel(prefix="relay")
+        # The default prefix, on purpose: channels_redis reads all of a process's own
+        # channels through one shared Redis list per prefix, under one lock; a relay on a
+        # prefix of its own would wait behind the consumers' reads and starve.
+        self.channel = await self.layer.new_channel()
         await self.layer.group_add(case_group(self.case_id), self.channel)
         self.task = asyncio.get_running_loop().create_task(self.run())
 
@@ -48,7 +51,14 @@ class _Relay:
 
     async def run(self) -> None:
         while True:
-            message = await self.layer.receive(self.channel)
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a store hiccup (Redis restarting): keep the relay alive
+                log.exception("relay for case %s could not receive; retrying", self.case_id)
+                await asyncio.sleep(1.0)
+                continue
             try:
                 await self.deliver(message)
             except Exception:  # one bad message must not stop the thread's updates

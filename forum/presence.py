@@ -22,6 +22,7 @@ ANNOUNCE_AFTER = 1.0
 # Sockets of (case, user) open in this process: a second tab closing is not a departure.
 _local: Counter[tuple[int, int]] = Counter()
 _pending: set[tuple[int, int]] = set()
+_tasks: set[asyncio.Task] = set()
 
 
 def _key(case_id: int) -> str:
@@ -73,4 +74,6 @@ def announce_soon(layer: Any, case_id: int) -> None:
             case_group(case_id), {"type": "presence.count", "viewers": await count(case_id)}
         )
 
-    loop.create_task(announce())
+    task = loop.create_task(announce())
+    _tasks.add(task)  # held until done: the loop keeps only weak references
+    task.add_done_callback(_tasks.discard)

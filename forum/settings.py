@@ -196,8 +196,21 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 caps its pool at 100 connections; a burst of sockets needs more.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000}]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # redis-py 8 caps its pool at 100 connections; a burst of sockets
+                        # needs more.
+                        "max_connections": 1000,
+                        # redis-py 8 also reads with a 5 s socket timeout by default, the
+                        # same as channels_redis's blocking receive (BZPOPMIN, 5 s): an idle
+                        # socket's receive then fails with TimeoutError and kills its
+                        # consumer. Reads must outlast the blocking pop.
+                        "socket_timeout": 30,
+                    }
+                ]
+            },
         }
     }
 else:

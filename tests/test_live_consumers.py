@@ -206,3 +206,36 @@ def test_the_header_counts_update_live(alices_case, alice, bob, dave):
         await moderator.disconnect()
 
     run(scenario)
+
+
+def test_the_redis_read_timeout_outlasts_the_blocking_receive(settings):
+    from django.core import checks
+
+    redis = {"BACKEND": "channels_redis.core.RedisChannelLayer"}
+    settings.CHANNEL_LAYERS = {
+        "default": {**redis, "CONFIG": {"hosts": [{"address": "redis://127.0.0.1:1/0"}]}}
+    }
+    assert [m.id for m in checks.run_checks(tags=["compatibility"])] == ["forum.E020"]
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            **redis,
+            "CONFIG": {"hosts": [{"address": "redis://127.0.0.1:1/0", "socket_timeout": 30}]},
+        }
+    }
+    assert "forum.E020" not in [m.id for m in checks.run_checks(tags=["compatibility"])]
+
+
+def test_a_relay_reads_on_the_layers_shared_local_prefix(alices_case, bob):
+    # channels_redis reads a process's own channels through one list per prefix under one
+    # lock: a relay with its own prefix would starve behind the consumers' reads.
+    from forum import fanout
+
+    async def scenario():
+        viewer = socket(bob, f"/ws/cases/{alices_case.pk}/")
+        assert (await viewer.connect())[0]
+        relays = [relay for relay in fanout._relays.values() if relay.case_id == alices_case.pk]
+        assert relays and relays[0].channel.startswith("specific.")
+        await viewer.disconnect()
+        assert not [r for r in fanout._relays.values() if r.case_id == alices_case.pk]
+
+    run(scenario)
