@@ -186,6 +186,10 @@ DATABASES = {
         env_str("SCRUBROOM_DATABASE_URL", "sqlite:///var/scrubroom.sqlite3")
     )
 }
+# The test suite keeps its SQLite test database in a file, so that a real server process
+# (Daphne, for the live and browser tests) can share what a test committed.
+if env_str("SCRUBROOM_TEST_DATABASE_NAME") and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": env_str("SCRUBROOM_TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("SCRUBROOM_REDIS_URL")

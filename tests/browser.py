@@ -35,7 +35,7 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture
-def chromium(transactional_db, live_server) -> Iterator:
+def chromium(transactional_db) -> Iterator:
     """A fresh Chromium for one test, started after the test's data and stopped before the
     database is cleaned.
 
@@ -76,8 +76,33 @@ def session_cookie(db) -> Callable[[User], dict]:
     return make
 
 
-def signed_in_context(chromium, live_server, cookie: dict, **options):
-    """A fresh browser profile carrying `cookie` (from `session_cookie`)."""
-    context = chromium.new_context(base_url=live_server.url, **options)
-    context.add_cookies([{**cookie, "url": live_server.url}])
+def signed_in_context(chromium, server, cookie: dict, **options):
+    """A fresh browser profile carrying `cookie` (from `session_cookie`), on `server`
+    (pytest-django's `live_server`, or `live_daphne` where websockets are needed)."""
+    context = chromium.new_context(base_url=server.url, **options)
+    context.add_cookies([{**cookie, "url": server.url}])
     return context
+
+
+@pytest.fixture(scope="module")
+def live_daphne(django_db_setup, tmp_path_factory):
+    """A real Daphne on the test database (the SQLite file, or PostgreSQL when scaled)
+    serving HTTP and websockets, for browser tests of live threads."""
+    from django.db import connection
+
+    from tests.servers import daphne
+
+    database = connection.settings_dict
+    if connection.vendor == "postgresql":
+        url = (
+            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+            f"{database['PORT']}/{database['NAME']}"
+        )
+    else:
+        url = f"sqlite:///{database['NAME']}"
+    env = {**os.environ, "SCRUBROOM_DATABASE_URL": url}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    folder = tmp_path_factory.mktemp("live-daphne")
+    with daphne(env, folder / "daphne.log", app="tests.asgi_static:application") as running:
+        running.url = f"http://127.0.0.1:{running.port}"
+        yield running

@@ -300,4 +300,4 @@ def alices_case(make_case, alice):
 
 
 # The browser suite's fixtures live in tests/browser.py.
-from tests.browser import chromium, session_cookie  # noqa: E402, F401
+from tests.browser import chromium, live_daphne, session_cookie  # noqa: E402, F401

@@ -45,12 +45,12 @@ class Server:
 
 
 @contextlib.contextmanager
-def daphne(env: dict[str, str], log_path: Path) -> Iterator[Server]:
+def daphne(env: dict[str, str], log_path: Path, app: str = APPLICATION) -> Iterator[Server]:
     """`daphne forum.asgi:application` on a free loopback port, stopped on exit."""
     port = free_port()
     with log_path.open("w") as log:  # a file, not a pipe: a full pipe would stall the server
         process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), APPLICATION],
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app],
             cwd=settings.BASE_DIR,
             env=env,
             stdout=log,

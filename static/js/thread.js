@@ -35,18 +35,24 @@
     connect() {
       if (this.stopped) return;
       const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-      let opened = false;
+      // Healthy once the server has spoken (it sends presence at once): some proxies accept
+      // the upgrade and then cut every websocket, which must count as blocked too.
+      let healthy = false;
       const socket = new WebSocket(scheme + "//" + location.host + "/ws/cases/" + this.caseId + "/");
       this.socket = socket;
       socket.addEventListener("open", () => {
-        opened = true;
-        this.delay = 1000;
-        this.failures = 0;
-        this.stopPolling();
-        this.status("");
         socket.send(JSON.stringify({ type: "resume", after: this.last }));
       });
-      socket.addEventListener("message", (message) => this.receive(JSON.parse(message.data)));
+      socket.addEventListener("message", (message) => {
+        if (!healthy) {
+          healthy = true;
+          this.delay = 1000;
+          this.failures = 0;
+          this.stopPolling();
+          this.status("");
+        }
+        this.receive(JSON.parse(message.data));
+      });
       socket.addEventListener("close", (event) => {
         if (this.socket !== socket) return;
         this.socket = null;
@@ -55,9 +61,9 @@
           this.status("You are no longer connected to this case. Reload the page.");
           return;
         }
-        if (!opened) this.failures += 1;
+        if (!healthy) this.failures += 1;
         if (this.failures >= 3) this.startPolling(); // websockets seem blocked here
-        this.status("Reconnecting…");
+        if (!this.polling) this.status("Reconnecting…");
         clearTimeout(this.timer);
         this.timer = setTimeout(() => this.connect(), this.delay + Math.random() * 500);
         this.delay = Math.min(this.delay * 2, 30000);
@@ -204,8 +210,10 @@
               const uploads = this.form.querySelector("input[name=uploads]");
               if (uploads) uploads.value = "";
               for (const draft of this.form.querySelectorAll("[data-draft]")) draft.remove();
-              // Shown now; when its event arrives the fragment replaces it in place.
-              return this.refreshReply(reply.id, true);
+              // Shown now, through the same queue as the events, so that its own event
+              // (which may arrive first) finds it and replaces it: once, never twice.
+              this.queue = this.queue.then(() => this.refreshReply(reply.id, true)).catch(() => {});
+              return this.queue;
             });
           })
           .catch(() => { this.form.dataset.native = "1"; this.form.submit(); })

@@ -1,0 +1,184 @@
+"""Live threads in real Chromium against a real Daphne: two colleagues on one case see
+presence, typing and each other's replies without reloading; the author sees their own reply
+once; a page that lost its connection catches up in order; a moderator's hide shows live;
+a suspended member's page stops following."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import signed_in_context
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def cookies(session_cookie, alice, bob) -> dict:
+    return {"alice": session_cookie(alice), "bob": session_cookie(bob)}
+
+
+@pytest.fixture
+def case_url(alices_case) -> str:
+    return f"/cases/{alices_case.pk}/"
+
+
+def open_page(chromium, live_daphne, cookie, url):
+    context = signed_in_context(chromium, live_daphne, cookie)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+    return context, page, errors
+
+
+def post_reply(page, text: str) -> None:
+    page.fill("#reply-form textarea[name=body]", text)
+    page.locator("#reply-form button[type=submit]").click()
+
+
+def test_two_colleagues_see_each_other_live(cookies, case_url, chromium, live_daphne):
+    a_context, alice, a_errors = open_page(chromium, live_daphne, cookies["alice"], case_url)
+    b_context, bob, b_errors = open_page(chromium, live_daphne, cookies["bob"], case_url)
+    try:
+        alice.get_by_text("1 colleague viewing").wait_for()
+        bob.get_by_text("1 colleague viewing").wait_for()
+        bob.locator("#reply-form textarea[name=body]").press_sequentially("Botox", delay=20)
+        alice.get_by_text("Bob Tanaka is typing…").wait_for()
+        post_reply(bob, "Botox 4 weeks before, then TAR.")
+        alice.locator(".reply", has_text="Botox 4 weeks before, then TAR.").wait_for()
+        bob.locator(".reply", has_text="Botox 4 weeks before, then TAR.").wait_for()
+        # Once on the author's page, and neither page reloaded.
+        assert bob.locator(".reply", has_text="Botox 4 weeks before").count() == 1
+        assert alice.locator(".reply", has_text="Botox 4 weeks before").count() == 1
+        assert bob.evaluate("window.__sameDocument") and alice.evaluate("window.__sameDocument")
+        assert bob.input_value("#reply-form textarea[name=body]") == ""
+        # Typing stops showing once the reply is in.
+        alice.get_by_text("is typing").wait_for(state="detached")
+        assert a_errors == [] and b_errors == []
+    finally:
+        a_context.close()
+        b_context.close()
+
+
+class Network:
+    """Bob's websockets go through the test (Playwright's route_web_socket), so the test can
+    drop them, refuse new ones, and let them through again."""
+
+    def __init__(self, page) -> None:
+        self.down = False
+        self.blocked = False
+        self.sockets: list = []
+        page.route_web_socket("**/ws/cases/**", self.route)
+
+    def route(self, socket) -> None:
+        if self.down or self.blocked:
+            socket.close(code=1011, reason="unreachable")
+            return
+        socket.connect_to_server()
+        self.sockets.append(socket)
+
+    def drop(self) -> None:
+        self.down = True
+        for socket in self.sockets:
+            socket.close(code=1011, reason="network drop")
+        self.sockets.clear()
+
+
+def open_routed_page(chromium, live_daphne, cookie, url, *, blocked: bool = False):
+    context = signed_in_context(chromium, live_daphne, cookie)
+    page = context.new_page()
+    network = Network(page)
+    network.blocked = blocked
+    page.goto(url)
+    page.evaluate("window.__sameDocument = true")
+    return context, page, network
+
+
+def test_a_page_that_lost_its_connection_catches_up_in_order(
+    cookies, case_url, chromium, live_daphne
+):
+    a_context, alice, _ = open_page(chromium, live_daphne, cookies["alice"], case_url)
+    b_context, bob, network = open_routed_page(chromium, live_daphne, cookies["bob"], case_url)
+    try:
+        bob.get_by_text("1 colleague viewing").wait_for()
+        network.drop()
+        b_context.set_offline(True)  # and no HTTP either: no polling while away
+        bob.get_by_text("Reconnecting…").wait_for()
+        for number in (1, 2, 3):
+            post_reply(alice, f"Missed reply number {number}.")
+            alice.locator(".reply", has_text=f"Missed reply number {number}.").wait_for()
+        assert bob.locator(".reply", has_text="Missed reply").count() == 0  # nothing came in
+        network.down = False
+        b_context.set_offline(False)  # the browser fires "online"; the page reconnects
+        bob.locator(".reply", has_text="Missed reply number 3.").wait_for(timeout=30000)
+        texts = bob.locator(".reply .prose").all_inner_texts()
+        missed = [text for text in texts if text.startswith("Missed reply")]
+        assert missed == [f"Missed reply number {n}." for n in (1, 2, 3)]
+        assert bob.evaluate("window.__sameDocument")
+    finally:
+        a_context.close()
+        b_context.close()
+
+
+def test_without_websockets_the_page_polls(cookies, case_url, chromium, live_daphne):
+    a_context, alice, _ = open_page(chromium, live_daphne, cookies["alice"], case_url)
+    b_context, bob, _ = open_routed_page(
+        chromium, live_daphne, cookies["bob"], case_url, blocked=True
+    )
+    try:
+        bob.get_by_text("checking every few seconds").wait_for(timeout=30000)
+        post_reply(alice, "Seen by polling.")
+        bob.locator(".reply", has_text="Seen by polling.").wait_for(timeout=30000)
+        assert bob.evaluate("window.__sameDocument")
+    finally:
+        a_context.close()
+        b_context.close()
+
+
+@pytest.fixture
+def flagged(alices_case, make_reply, bob, alice):
+    from moderation.actions import flag
+    from moderation.models import Flag
+
+    reply = make_reply(alices_case, bob, "Questionable advice about mesh.")
+    item = flag(reply, by=alice, reason=Flag.Reason.UNSAFE).item
+    return reply, item.pk
+
+
+@pytest.fixture
+def daves_cookie(session_cookie, dave) -> dict:
+    return session_cookie(dave)
+
+
+def test_a_hidden_reply_turns_into_a_tombstone_live(
+    flagged, cookies, daves_cookie, case_url, chromium, live_daphne
+):
+    from tests.servers import Browser
+
+    flagged, item_id = flagged
+    moderator = Browser()
+    moderator.cookies["sessionid"] = daves_cookie["value"]
+    a_context, alice, _ = open_page(chromium, live_daphne, cookies["alice"], case_url)
+    try:
+        alice.locator(f"#reply-{flagged.pk}", has_text="Questionable advice").wait_for()
+        # The moderator decides through the queue, in the same server, while Alice reads.
+        status, _, _ = moderator.get(live_daphne.port, f"/moderation/items/{item_id}/")
+        assert status == 200
+        status, _, _ = moderator.post(
+            live_daphne.port,
+            f"/moderation/items/{item_id}/decide/",
+            {"version": "1", "action": "hide", "message": "Contrary to the guideline."},
+        )
+        assert status == 302
+        alice.locator(
+            f"#reply-{flagged.pk}",
+            has_text="A moderator hid this reply: Contrary to the guideline.",
+        ).wait_for()
+        assert "Questionable advice" not in alice.locator(f"#reply-{flagged.pk}").inner_text()
+        assert alice.evaluate("window.__sameDocument")
+    finally:
+        a_context.close()
