@@ -114,6 +114,14 @@ class ThreadConsumer(_Guarded):
             return False, ""
         return True, member.display_name
 
+    async def recheck(self) -> bool:
+        """Close at once if the viewer may no longer see the case; True if still allowed."""
+        allowed, _name = await self.check()
+        if not allowed:
+            await fanout.leave(self)  # no more of this thread, not even the next message
+            await self.close(code=CLOSE_FORBIDDEN)
+        return allowed
+
     @database_sync_to_async
     def missed(self, after: int) -> list[dict[str, Any]]:
         from forum.models import Case
@@ -121,9 +129,7 @@ class ThreadConsumer(_Guarded):
         return live.events_after(Case(pk=self.case_id), after)
 
     async def on_message(self, message: dict[str, Any]) -> None:
-        allowed, _name = await self.check()
-        if not allowed:
-            await self.close(code=CLOSE_FORBIDDEN)
+        if not await self.recheck():
             return
         kind = message.get("type")
         if kind == "resume":

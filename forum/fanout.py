@@ -27,6 +27,8 @@ class Viewer(Protocol):
 
     async def send(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None: ...
 
+    async def recheck(self) -> bool: ...
+
 
 class _Relay:
     def __init__(self, layer: Any, case_id: int) -> None:
@@ -75,6 +77,10 @@ class _Relay:
             content = {"type": "presence", "viewers": message["viewers"]}
         else:
             return
+        if kind == "thread.event" and message["event"]["kind"] == "case_changed":
+            # The case may have been held, hidden or returned: who may still see it?
+            for viewer in list(self.viewers):
+                await viewer.recheck()
         text = json.dumps(content, separators=(",", ":"))
         for viewer in list(self.viewers):
             if viewer.user_id == skip:

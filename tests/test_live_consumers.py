@@ -239,3 +239,30 @@ def test_a_relay_reads_on_the_layers_shared_local_prefix(alices_case, bob):
         assert not [r for r in fanout._relays.values() if r.case_id == alices_case.pk]
 
     run(scenario)
+
+
+def test_viewers_who_lose_sight_of_the_case_are_closed_when_it_changes(
+    alices_case, alice, bob, dave
+):
+    from tests.conftest import CASE_DATA
+
+    async def scenario():
+        viewer = socket(bob, f"/ws/cases/{alices_case.pk}/")
+        moderator = socket(dave, f"/ws/cases/{alices_case.pk}/")
+        assert (await viewer.connect())[0] and (await moderator.connect())[0]
+        # The author's edit is held for review: members other than the author and the
+        # specialty's moderators may no longer see the case, nor anything about it.
+        await database_sync_to_async(actions.edit_case)(
+            alices_case,
+            by=alice,
+            data={**CASE_DATA, "title": "Mr Dawson's repair"},
+            justification="An eponym.",
+        )
+        output = await viewer.receive_output(timeout=TIMEOUT)
+        while output["type"] != "websocket.close":
+            output = await viewer.receive_output(timeout=TIMEOUT)
+        assert output["code"] == 4403
+        assert (await receive(moderator, "event"))["event"]["kind"] == "case_changed"
+        await moderator.disconnect()
+
+    run(scenario)
