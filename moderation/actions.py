@@ -44,6 +44,18 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     ReviewItem.Kind.FLAGGED_POST: ("dismiss", "hide", "lock", "warn"),
     ReviewItem.Kind.APPLICATION: ("approve", "reject", "more_info"),
 }
+ACTION_LABELS = {
+    "approve": _("Approve"),
+    "reject": _("Reject (say why)"),
+    "request_new": _("Ask for a new upload"),
+    "publish": _("Publish"),
+    "return": _("Return to the author"),
+    "dismiss": _("Dismiss the flags"),
+    "hide": _("Hide the post"),
+    "lock": _("Lock the thread"),
+    "warn": _("Warn the author"),
+    "more_info": _("Ask for information"),
+}
 # Decisions that need words for the author (the reason is shown to them).
 NEEDS_MESSAGE = {"reject", "request_new", "return", "hide", "lock", "warn", "more_info"}
 

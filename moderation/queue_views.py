@@ -67,7 +67,9 @@ def item_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "target": target,
             "flags": item.flags.select_related("reporter__profile"),
             "events": item.events.select_related("actor__profile"),
-            "actions": actions.ACTIONS[item.kind],
+            "actions": [
+                (action, actions.ACTION_LABELS[action]) for action in actions.ACTIONS[item.kind]
+            ],
             "rejection_reasons": Upload.RejectionReason.choices,
         },
     )

@@ -1,0 +1,106 @@
+"""The main pages in real Chromium at desktop and phone sizes: each renders without script
+errors, fits the screen, and has no serious or critical accessibility violation (axe-core).
+Screenshots are saved as artifacts (var/artifacts/screenshots/, or $SCRUBROOM_ARTIFACTS)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.browser import signed_in_context
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+ARTIFACTS = Path(os.environ.get("SCRUBROOM_ARTIFACTS", settings.BASE_DIR / "var" / "artifacts"))
+
+
+@pytest.fixture
+def scene(make_case, make_reply, alice, bob, dave, session_cookie, carol):
+    """A lived-in forum: a case with replies, a flag in the queue, cookies for each role."""
+    from moderation.actions import flag
+    from moderation.models import Flag
+
+    case = make_case(alice, coi_disclosure="Paid faculty for a mesh company.")
+    make_reply(case, dave, "Botox **4 weeks** before, then TAR.\n\n- 300 units\n- 3 points a side")
+    reply = make_reply(case, bob, "From the vascular side: mind the epigastrics.")
+    item = flag(reply, by=alice, reason=Flag.Reason.OTHER, note="Off topic?").item
+    return {
+        "case": case.pk,
+        "item": item.pk,
+        "cookies": {
+            "member": session_cookie(alice),
+            "moderator": session_cookie(dave),
+            "applicant": session_cookie(carol),
+        },
+    }
+
+
+def pages(scene) -> list[tuple[str, str | None, str]]:
+    """(name, role, path)"""
+    return [
+        ("sign-in", None, "/accounts/login/"),
+        ("status", "applicant", "/membership/"),
+        ("home", "member", "/"),
+        ("specialty", "member", "/s/hernia-and-abdominal-wall/"),
+        ("case", "member", f"/cases/{scene['case']}/"),
+        ("new-case", "member", "/cases/new/"),
+        ("search", "member", "/search/?q=hernia"),
+        ("notifications", "member", "/notifications/"),
+        ("my-data", "member", "/membership/my-data/"),
+        ("where-data-lives", "member", "/data/where-it-lives/"),
+        ("moderators", "member", "/moderators/"),
+        ("moderation-policy", "member", "/policies/moderation/"),
+        ("not-found", "member", "/cases/999999/"),
+        ("queue", "moderator", "/moderation/"),
+        ("queue-item", "moderator", f"/moderation/items/{scene['item']}/"),
+    ]
+
+
+def test_main_pages_render_fit_and_pass_axe(scene, chromium, live_daphne):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems: list[str] = []
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for size, viewport in SIZES.items():
+        contexts = {}
+        for name, role, path in pages(scene):
+            if role not in contexts:
+                if role is None:
+                    contexts[role] = chromium.new_context(
+                        base_url=live_daphne.url, viewport=viewport
+                    )
+                else:
+                    contexts[role] = signed_in_context(
+                        chromium, live_daphne, scene["cookies"][role], viewport=viewport
+                    )
+            page = contexts[role].new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+            page.goto(path, wait_until="load")
+            page.screenshot(path=folder / f"{name}-{size}.png", full_page=True)
+            if errors:
+                problems.append(f"{name} ({size}): script errors {errors}")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 1:
+                problems.append(f"{name} ({size}): {overflow}px wider than the screen")
+            if size == "desktop":  # axe's rules do not depend on the width
+                results = axe.run(page)
+                for violation in results.response["violations"]:
+                    if violation["impact"] in {"serious", "critical"}:
+                        targets = [node["target"] for node in violation["nodes"]][:3]
+                        problems.append(f"{name}: {violation['id']} {targets}")
+            page.close()
+        for context in contexts.values():
+            context.close()
+    assert not problems, "\n".join(problems)
