@@ -182,3 +182,72 @@ def test_a_hidden_reply_turns_into_a_tombstone_live(
         assert alice.evaluate("window.__sameDocument")
     finally:
         a_context.close()
+
+
+@pytest.fixture
+def busy_thread(alices_case, make_reply, alice, bob, session_cookie, dave):
+    """Two replies by Bob and a pending image on the case, made before the browser opens."""
+    import io
+
+    from PIL import Image
+
+    from uploads import actions as upload_actions
+
+    edited = make_reply(alices_case, bob, "First thought: sublay.")
+    deleted = make_reply(alices_case, bob, "Second thought, to be deleted.")
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 140, 60)).save(out, "JPEG")
+    image = upload_actions.store(alice, out.getvalue())
+    upload_actions.attach([image], case=alices_case)
+    return {
+        "edited": edited.pk,
+        "deleted": deleted.pk,
+        "image": image.pk,
+        "bob": session_cookie(bob)["value"],
+        "alice": session_cookie(alice)["value"],
+        "dave": session_cookie(dave)["value"],
+    }
+
+
+def test_edits_deletions_helpful_marks_outcomes_images_and_badges_arrive_live(
+    busy_thread, cookies, case_url, chromium, live_daphne
+):
+    from tests.servers import Browser
+
+    def as_member(name: str) -> Browser:
+        browser = Browser()
+        browser.cookies["sessionid"] = busy_thread[name]
+        browser.get(live_daphne.port, case_url)  # the CSRF cookie
+        return browser
+
+    bob, alice_http, dave = as_member("bob"), as_member("alice"), as_member("dave")
+    viewer_context, viewer, errors = open_page(chromium, live_daphne, cookies["bob"], case_url)
+    a_context, alice, _ = open_page(chromium, live_daphne, cookies["alice"], case_url)
+    port = live_daphne.port
+    try:
+        edited, deleted, image = busy_thread["edited"], busy_thread["deleted"], busy_thread["image"]
+        assert viewer.locator(f"#image-{image}").count() == 0  # not approved yet
+        status, _, _ = bob.post(
+            port, f"/replies/{edited}/edit/", {"body": "Sublay, on reflection."}
+        )
+        assert status == 302
+        viewer.locator(f"#reply-{edited}", has_text="Sublay, on reflection.").wait_for()
+        viewer.locator(f"#reply-{edited}", has_text="edited").wait_for()
+        assert bob.post(port, f"/replies/{deleted}/delete/", {})[0] == 302
+        viewer.locator(f"#reply-{deleted}", has_text="deleted by its author").wait_for()
+        assert alice_http.post(port, f"/replies/{edited}/helpful/", {})[0] == 302
+        viewer.locator(f"#reply-{edited}", has_text="Marked helpful by the author").wait_for()
+        outcome = {"outcome": "TAR after botox: no recurrence at a year."}
+        assert alice_http.post(port, f"{case_url}outcome/", outcome)[0] == 302
+        viewer.get_by_text("no recurrence at a year").wait_for()
+        assert dave.post(port, f"/uploads/{image}/approve/", {})[0] == 302
+        viewer.locator(f"#image-{image} img").wait_for()
+        # Alice follows her case: Bob's new reply lights her header badge, live.
+        before = int(alice.locator("[data-unread-count]").inner_text() or 0)
+        assert bob.post(port, f"{case_url}replies/", {"body": "One more idea."})[0] == 302
+        alice.locator("[data-unread-count]", has_text=str(before + 1)).wait_for()
+        assert viewer.evaluate("window.__sameDocument") and alice.evaluate("window.__sameDocument")
+        assert errors == []
+    finally:
+        viewer_context.close()
+        a_context.close()
