@@ -88,19 +88,9 @@ def signed_in_context(chromium, server, cookie: dict, **options):
 def live_daphne(django_db_setup, tmp_path_factory):
     """A real Daphne on the test database (the SQLite file, or PostgreSQL when scaled)
     serving HTTP and websockets, for browser tests of live threads."""
-    from django.db import connection
+    from tests.servers import daphne, shared_database_url
 
-    from tests.servers import daphne
-
-    database = connection.settings_dict
-    if connection.vendor == "postgresql":
-        url = (
-            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
-            f"{database['PORT']}/{database['NAME']}"
-        )
-    else:
-        url = f"sqlite:///{database['NAME']}"
-    env = {**os.environ, "SCRUBROOM_DATABASE_URL": url}
+    env = {**os.environ, "SCRUBROOM_DATABASE_URL": shared_database_url()}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     folder = tmp_path_factory.mktemp("live-daphne")
     with daphne(env, folder / "daphne.log", app="tests.asgi_static:application") as running:

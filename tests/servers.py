@@ -23,6 +23,20 @@ APPLICATION = "forum.asgi:application"
 STARTUP_DEADLINE = 60.0  # seconds; Daphne usually answers within a few
 
 
+def shared_database_url() -> str:
+    """SCRUBROOM_DATABASE_URL for a server process that must share the test database (the
+    SQLite file of the fast suite, or the PostgreSQL test database of the scaled one)."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return (
+            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+            f"{database['PORT']}/{database['NAME']}"
+        )
+    return f"sqlite:///{database['NAME']}"
+
+
 def get(port: int, path: str, timeout: float = 10.0, headers: dict | None = None):
     """(status, headers, body) without following redirects."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)

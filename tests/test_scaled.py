@@ -18,7 +18,7 @@ from django.db import connection
 from members.models import CredentialDocument, User
 from tests.conftest import PASSWORD
 from tests.live_scenario import run_live_thread
-from tests.servers import Browser, daphne
+from tests.servers import Browser, daphne, shared_database_url
 
 # Committed data, so the processes see it; the seeded specialties are restored after each test.
 pytestmark = [pytest.mark.daphne, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -50,12 +50,7 @@ def _real_password_hashes(settings) -> None:
 def environment(django_db_setup) -> dict[str, str]:
     """The suite's environment, pointed at the test database."""
     require_scaled_stack()
-    database = connection.settings_dict
-    url = (
-        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
-        f"{database['PORT']}/{database['NAME']}"
-    )
-    return {**os.environ, "SCRUBROOM_DATABASE_URL": url}
+    return {**os.environ, "SCRUBROOM_DATABASE_URL": shared_database_url()}
 
 
 @pytest.fixture(scope="module")
