@@ -53,6 +53,32 @@ class PostState(models.TextChoices):
     RETURNED = "returned", _("Returned to its author")
 
 
+class PostStateMixin:
+    """What a case and a reply share: where the post stands in its life."""
+
+    state: str
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == PostState.PUBLISHED
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.state == PostState.DELETED
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == PostState.HELD
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.state == PostState.HIDDEN
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state == PostState.RETURNED
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def listed(self) -> CaseQuerySet:
         """What lists show every member: published cases, newest activity first."""
@@ -80,7 +106,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return search.filter_cases(self, query)
 
 
-class Case(models.Model):
+class Case(PostStateMixin, models.Model):
     """A de-identified case a member brings to colleagues, in a template suited to surgery.
 
     Each Markdown section keeps its source here; `rendered` holds the sanitised HTML of each,
@@ -193,26 +219,6 @@ class Case(models.Model):
 
         return reverse("case_detail", args=[self.pk])
 
-    @property
-    def is_published(self) -> bool:
-        return self.state == PostState.PUBLISHED
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.state == PostState.DELETED
-
-    @property
-    def is_held(self) -> bool:
-        return self.state == PostState.HELD
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.state == PostState.HIDDEN
-
-    @property
-    def is_returned(self) -> bool:
-        return self.state == PostState.RETURNED
-
     def sections(self) -> list[tuple[str, str, str]]:
         """(name, label, html) for each section that has text."""
         return [
@@ -232,7 +238,7 @@ class ReplyQuerySet(models.QuerySet["Reply"]):
         )
 
 
-class Reply(models.Model):
+class Reply(PostStateMixin, models.Model):
     """A flat reply to a case. It may quote one earlier reply (or the case itself)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="replies")
@@ -265,26 +271,6 @@ class Reply(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.case.get_absolute_url()}#reply-{self.pk}"
-
-    @property
-    def is_published(self) -> bool:
-        return self.state == PostState.PUBLISHED
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.state == PostState.DELETED
-
-    @property
-    def is_held(self) -> bool:
-        return self.state == PostState.HELD
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.state == PostState.HIDDEN
-
-    @property
-    def is_returned(self) -> bool:
-        return self.state == PostState.RETURNED
 
 
 class Revision(models.Model):
