@@ -1,0 +1,146 @@
+"""Journeys end to end in Chromium against a real Daphne, with screenshots (desktop and
+phone) saved as artifacts: a case with two photos through redaction and moderation, and a
+post blocked by the PHI screen that goes through once edited."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.browser import signed_in_context
+from tests.test_browser_pages import ARTIFACTS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def photo(colour) -> bytes:
+    image = Image.new("RGB", (400, 300), colour)
+    exif = image.getexif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825)[2] = (51.0, 30.0, 12.0)
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def shot(page, name: str) -> None:
+    folder = ARTIFACTS / "journeys"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
+
+
+@pytest.fixture
+def cookies(session_cookie, alice, bob, dave) -> dict:
+    return {
+        name: session_cookie(user)
+        for name, user in (("alice", alice), ("bob", bob), ("dave", dave))
+    }
+
+
+def fill_case(page, *, presentation: str) -> None:
+    page.select_option("#id_age_band", "40-64")
+    page.fill("#id_title", "Infected mesh after an onlay repair")
+    page.fill("#id_presentation", presentation)
+    page.fill("#id_investigations", "CT: collection around the mesh, 6 cm.")
+    page.fill("#id_plan", "Explant, then staged repair.")
+    page.fill("#id_question", "Single-stage biosynthetic, or staged?")
+    page.check("#id_attest_deidentified")
+    page.check("input[name=consent_basis][value=consented]")
+
+
+def test_two_photos_through_redaction_and_moderation(cookies, chromium, live_daphne):
+    author = signed_in_context(chromium, live_daphne, cookies["alice"])
+    other = signed_in_context(chromium, live_daphne, cookies["bob"])
+    moderator = signed_in_context(chromium, live_daphne, cookies["dave"])
+    try:
+        page = author.new_page()
+        page.goto("/cases/new/")
+        page.set_input_files(
+            "input[name=images]",
+            files=[
+                {"name": "IMG_1.jpg", "mimeType": "image/jpeg", "buffer": photo((200, 150, 120))},
+                {"name": "IMG_2.jpg", "mimeType": "image/jpeg", "buffer": photo((90, 120, 200))},
+            ],
+        )
+        receipts = page.locator(".draft .receipt")
+        receipts.nth(1).wait_for()
+        assert all("GPS location" in text for text in receipts.all_inner_texts())
+        # Black out part of the first photo.
+        page.get_by_role("button", name="Black out, crop or rotate").first.click()
+        page.wait_for_function("document.querySelector('.editor canvas').width === 400")
+        box = page.locator(".editor canvas").bounding_box()
+        page.mouse.move(box["x"] + 5, box["y"] + 5)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] / 3, box["y"] + box["height"] / 3, steps=4)
+        page.mouse.up()
+        shot(page, "photos-1-redacting")
+        page.get_by_role("button", name="Apply").click()
+        page.locator(".editor").wait_for(state="detached")
+        fill_case(page, presentation="Onlay repair two years ago, now a discharging sinus.")
+        page.locator(".case-form button[type=submit]").click()
+        page.wait_for_url("**/cases/*/")
+        case_url = page.url
+        images = page.locator(".post-image")
+        assert images.count() == 2
+        assert all("Awaiting moderator review" in t for t in images.all_inner_texts())
+        shot(page, "photos-2-awaiting-review")
+
+        bobs = other.new_page()
+        bobs.goto(case_url)
+        assert bobs.locator(".post-image").count() == 0  # not before a moderator approves
+
+        daves = moderator.new_page()
+        daves.goto(case_url)
+        daves.locator(".post-image").first.get_by_role("button", name="Approve").click()
+        daves.wait_for_url("**/cases/*/**")
+        second = daves.locator(".post-image.pending")
+        second.locator("select[name=reason]").select_option("mark")
+        second.locator("input[name=note]").fill(
+            "A tattoo shows at the edge: crop it and upload again."
+        )
+        second.get_by_role("button", name="Reject").click()
+        daves.wait_for_url("**/cases/*/**")
+        shot(daves, "photos-3-moderator")
+
+        bobs.locator(".post-image img").wait_for()  # the approved one appears, live
+        assert bobs.locator(".post-image").count() == 1
+        shot(bobs, "photos-4-member-sees-approved")
+        page.goto("/notifications/")
+        assert "A tattoo shows at the edge" in page.content()
+        shot(page, "photos-5-author-told-why")
+    finally:
+        for context in (author, other, moderator):
+            context.close()
+
+
+def test_a_patient_name_and_date_are_blocked_then_the_edit_goes_through(
+    cookies, chromium, live_daphne
+):
+    for size, viewport in (("desktop", None), ("phone", PHONE)):
+        options = {"viewport": viewport} if viewport else {}
+        context = signed_in_context(chromium, live_daphne, cookies["alice"], **options)
+        try:
+            page = context.new_page()
+            page.goto("/cases/new/")
+            blocked = "Mrs Okafor came back on 14 March with a discharging sinus."
+            fill_case(page, presentation=blocked)
+            page.locator(".case-form button[type=submit]").click()
+            page.get_by_text("Possible patient identifiers: nothing was posted").wait_for()
+            assert page.input_value("#id_presentation") == blocked  # nothing lost
+            marks = page.locator(".findings p.highlighted mark").all_inner_texts()
+            assert marks == ["Mrs Okafor", "14 March"]
+            shot(page, f"phi-1-blocked-{size}")
+            page.fill("#id_presentation", "Came back in the spring with a discharging sinus.")
+            page.check("#id_attest_deidentified")
+            page.locator(".case-form button[type=submit]").click()
+            page.wait_for_url("**/cases/*/")
+            page.get_by_text("Your case is published.").wait_for()
+            shot(page, f"phi-2-published-{size}")
+        finally:
+            context.close()
