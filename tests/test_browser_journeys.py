@@ -144,3 +144,49 @@ def test_a_patient_name_and_date_are_blocked_then_the_edit_goes_through(
             shot(page, f"phi-2-published-{size}")
         finally:
             context.close()
+
+
+@pytest.fixture
+def threaded(make_case, make_reply, alice, bob):
+    case = make_case(alice, title="Port-site hernia after a lap chole")
+    reply = make_reply(case, bob, "Just use any mesh the rep has, it's all the same.")
+    return case.pk, reply.pk
+
+
+def test_a_flag_goes_to_a_moderator_who_hides_the_post_live(
+    threaded, cookies, chromium, live_daphne
+):
+    case_id, reply_id = threaded
+    member = signed_in_context(chromium, live_daphne, cookies["alice"])
+    moderator = signed_in_context(chromium, live_daphne, cookies["dave"])
+    try:
+        page = member.new_page()
+        page.goto(f"/cases/{case_id}/")
+        reply = page.locator(f"#reply-{reply_id}")
+        reply.locator("summary", has_text="Flag").click()
+        reply.locator("select[name=reason]").select_option("unsafe")
+        reply.locator("input[name=citation]").fill("EHS guideline 2023, mesh choice")
+        reply.get_by_role("button", name="Send to a moderator").click()
+        page.get_by_text("A moderator will look at it.").wait_for()
+        shot(page, "flag-1-flagged")
+
+        queue = moderator.new_page()
+        queue.goto("/moderation/")
+        shot(queue, "flag-2-queue")
+        queue.locator("table.queue a", has_text="Flagged post").click()
+        queue.wait_for_url("**/moderation/items/*/")
+        queue.get_by_text("EHS guideline 2023, mesh choice").wait_for()
+        queue.get_by_label("Hide the post").check()
+        queue.get_by_label("Message to the author: why, and how to fix it").fill(
+            "Mesh choice matters; please cite evidence."
+        )
+        queue.get_by_role("button", name="Decide").click()
+        queue.get_by_text("Decided: hide.").wait_for()
+        shot(queue, "flag-3-moderator-decided")
+
+        page.locator(f"#reply-{reply_id}", has_text="A moderator hid this reply").wait_for()
+        assert "any mesh the rep has" not in page.locator(f"#reply-{reply_id}").inner_text()
+        shot(page, "flag-4-tombstone-live")
+    finally:
+        member.close()
+        moderator.close()
