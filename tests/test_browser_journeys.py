@@ -73,7 +73,9 @@ def test_two_photos_through_redaction_and_moderation(cookies, chromium, live_dap
         assert all("GPS location" in text for text in receipts.all_inner_texts())
         # Black out part of the first photo.
         page.get_by_role("button", name="Black out, crop or rotate").first.click()
-        page.wait_for_function("document.querySelector('.editor canvas').width === 400")
+        # A locator wait, not wait_for_function: that one compiles its predicate with eval,
+        # which the page's CSP (rightly) refuses.
+        page.locator(".editor canvas[width='400']").wait_for()
         box = page.locator(".editor canvas").bounding_box()
         page.mouse.move(box["x"] + 5, box["y"] + 5)
         page.mouse.down()

@@ -70,7 +70,9 @@ def test_upload_black_out_and_post(alices_cookie, chromium, live_server):
         # Black out the top-left quarter.
         page.get_by_role("button", name="Black out, crop or rotate").click()
         canvas = page.locator(".editor canvas")
-        page.wait_for_function("document.querySelector('.editor canvas').width === 400")
+        # A locator wait, not wait_for_function: that one compiles its predicate with eval,
+        # which the page's CSP (rightly) refuses.
+        page.locator(".editor canvas[width='400']").wait_for()
         box = canvas.bounding_box()
         assert box is not None
         page.mouse.move(box["x"] + 2, box["y"] + 2)
