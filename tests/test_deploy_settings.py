@@ -213,3 +213,15 @@ def test_https_responses_carry_hsts_with_preload(client, db):
     assert response["Strict-Transport-Security"] == (
         f"max-age={settings.SECURE_HSTS_SECONDS}; includeSubDomains; preload"
     )
+
+
+def test_every_model_change_has_its_migration_and_needs_no_deployment_to_check():
+    # `makemigrations` reads models only, so it runs with no environment at all; every other
+    # command still refuses to start without the deployment's settings.
+    bare = {name: os.environ[name] for name in ("PATH", "HOME") if name in os.environ}
+    result = finish(start(["manage.py", "makemigrations", "--check", "--dry-run"], bare))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+    refused = finish(start(["manage.py", "check"], bare))
+    assert refused.returncode != 0
+    assert "SCRUBROOM_SECRET_KEY" in refused.stderr
