@@ -7,7 +7,6 @@ The original bytes travel through a pipe: they are never written to disk.
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -32,18 +31,16 @@ class Scrubbed:
         return "image/png" if self.receipt.output_format == "PNG" else "image/jpeg"
 
 
-def _limit_resources() -> None:  # runs in the child, before exec
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash must not dump the image
-
-
 def _run(data: bytes, *extra: str) -> tuple[dict, bytes]:
     limits = settings.SCRUBROOM_UPLOAD_LIMITS
+    # The worker lowers its own memory and CPU limits before it reads a byte: a preexec_fn
+    # would do it before exec, but is unsafe in a threaded server (Daphne's sync views).
     command = [
         sys.executable,
         "-m",
         "uploads.worker",
+        str(MEMORY_LIMIT),
+        str(CPU_SECONDS),
         str(limits["max_bytes"]),
         str(limits["max_pixels"]),
         str(limits["max_dimension"]),
@@ -56,7 +53,6 @@ def _run(data: bytes, *extra: str) -> tuple[dict, bytes]:
             input=data,
             capture_output=True,
             timeout=WALL_SECONDS,
-            preexec_fn=_limit_resources,
             cwd=settings.BASE_DIR,
             check=False,
         )

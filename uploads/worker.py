@@ -1,17 +1,26 @@
-"""`python -m uploads.worker MAX_BYTES MAX_PIXELS MAX_DIMENSION MAX_FRAMES [edit JSON]`.
+"""`python -m uploads.worker MEMORY CPU MAX_BYTES MAX_PIXELS MAX_DIMENSION MAX_FRAMES [edit]`.
 
-The scrubber's own process. Reads the file on standard input (it never touches disk),
-writes one JSON line (the receipt or the refusal) and then the scrubbed bytes on standard
-output. The parent (uploads/pipeline.py) sets the memory and CPU limits before exec.
+The scrubber's own process. It first lowers its own memory (bytes) and CPU (seconds) limits,
+then reads the file on standard input (it never touches disk), and writes one JSON line
+(the receipt or the refusal) and then the scrubbed bytes on standard output.
 """
 
 from __future__ import annotations
 
 import json
+import resource
 import sys
 
 
+def limit(memory: int, cpu: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash must not dump the image
+
+
 def main() -> int:
+    limit(int(sys.argv[1]), int(sys.argv[2]))
+    del sys.argv[1:3]
     from uploads.scrub import Limits, Refused, edit, scrub
 
     max_bytes, max_pixels, max_dimension, max_frames = (int(v) for v in sys.argv[1:5])
