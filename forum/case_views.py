@@ -7,6 +7,7 @@ text intact, with each finding highlighted and its reason given.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -86,6 +87,17 @@ def drafts_for(request: MemberRequest, form) -> list[Upload]:
 def _refuse_images(form, refusals: list[str]) -> None:
     for refusal in refusals:
         form.add_error("images", refusal)
+
+
+def save_screened[T](form, save: Callable[[], T]) -> tuple[T | None, dict[str, list[phi.Finding]]]:
+    """`save()` if the bound form is valid: (what it saved, {}); or, when the PHI screen
+    stopped it, (None, the findings) so the form comes back with its text intact."""
+    if not form.is_bound or not form.is_valid():
+        return None, {}
+    try:
+        return save(), {}
+    except actions.IdentifiersFound as found:
+        return None, found.findings
 
 
 def _case_data(form: CaseForm) -> dict[str, Any]:
@@ -170,25 +182,23 @@ def case_new(request: MemberRequest) -> HttpResponse:
     data, refusals = take_images(request) if request.method == "POST" else (None, [])
     form = CaseForm(data, initial=initial)
     _refuse_images(form, refusals)
-    findings: dict[str, list[phi.Finding]] = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = actions.create_case(
-                request.user,
-                specialty=form.cleaned_data["specialty"],
-                data=_case_data(form),
-                tags=form.cleaned_data["tags"],
-                justification=form.cleaned_data["justification"],
-                images=drafts_for(request, form),
-            )
-        except actions.IdentifiersFound as found:
-            findings = found.findings
+    case, findings = save_screened(
+        form,
+        lambda: actions.create_case(
+            request.user,
+            specialty=form.cleaned_data["specialty"],
+            data=_case_data(form),
+            tags=form.cleaned_data["tags"],
+            justification=form.cleaned_data["justification"],
+            images=drafts_for(request, form),
+        ),
+    )
+    if case is not None:
+        if case.is_held:
+            messages.warning(request, _("Your case waits for a moderator before it appears."))
         else:
-            if case.is_held:
-                messages.warning(request, _("Your case waits for a moderator before it appears."))
-            else:
-                messages.success(request, _("Your case is published."))
-            return redirect(case)
+            messages.success(request, _("Your case is published."))
+        return redirect(case)
     return _case_form(request, form, findings, case=None)
 
 
@@ -278,23 +288,21 @@ def case_edit(request: MemberRequest, pk: int) -> HttpResponse:
     data, refusals = take_images(request) if request.method == "POST" else (None, [])
     form = CaseForm(data, initial=CaseForm.initial_for(case))
     _refuse_images(form, refusals)
-    findings: dict[str, list[phi.Finding]] = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_case(
-                case,
-                by=request.user,
-                specialty=form.cleaned_data["specialty"],
-                data=_case_data(form),
-                tags=form.cleaned_data["tags"],
-                justification=form.cleaned_data["justification"],
-                images=drafts_for(request, form),
-            )
-        except actions.IdentifiersFound as found:
-            findings = found.findings
-        else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect(case)
+    saved, findings = save_screened(
+        form,
+        lambda: actions.edit_case(
+            case,
+            by=request.user,
+            specialty=form.cleaned_data["specialty"],
+            data=_case_data(form),
+            tags=form.cleaned_data["tags"],
+            justification=form.cleaned_data["justification"],
+            images=drafts_for(request, form),
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Your changes are saved."))
+        return redirect(saved)
     return _case_form(request, form, findings, case=case)
 
 
@@ -311,20 +319,18 @@ def case_outcome(request: MemberRequest, pk: int) -> HttpResponse:
     case = get_case_or_404(request.user, pk)
     check_is_author(request.user, case)
     form = OutcomeForm(request.POST or None, initial={"outcome": case.outcome})
-    findings: dict[str, list[phi.Finding]] = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.post_outcome(
-                case,
-                by=request.user,
-                text=form.cleaned_data["outcome"],
-                justification=form.cleaned_data["justification"],
-            )
-        except actions.IdentifiersFound as found:
-            findings = found.findings
-        else:
-            messages.success(request, _("The outcome is posted. Thank you for closing the loop."))
-            return redirect(case)
+    saved, findings = save_screened(
+        form,
+        lambda: actions.post_outcome(
+            case,
+            by=request.user,
+            text=form.cleaned_data["outcome"],
+            justification=form.cleaned_data["justification"],
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("The outcome is posted. Thank you for closing the loop."))
+        return redirect(saved)
     return render(
         request,
         "forum/outcome_form.html",
@@ -363,32 +369,31 @@ def reply_create(request: MemberRequest, pk: int) -> HttpResponse:
     data, refusals = take_images(request)
     form = ReplyForm(data)
     _refuse_images(form, refusals)
-    findings: dict[str, list[phi.Finding]] = {}
-    if form.is_valid():
+
+    def create():
         quoted = None
         if form.cleaned_data["quotes"]:
             quoted = case.replies.filter(pk=form.cleaned_data["quotes"]).first()
-        try:
-            reply = actions.create_reply(
-                case,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                quotes=quoted,
-                coi_disclosure=form.cleaned_data["coi_disclosure"],
-                justification=form.cleaned_data["justification"],
-                images=drafts_for(request, form),
+        return actions.create_reply(
+            case,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            quotes=quoted,
+            coi_disclosure=form.cleaned_data["coi_disclosure"],
+            justification=form.cleaned_data["justification"],
+            images=drafts_for(request, form),
+        )
+
+    reply, findings = save_screened(form, create)
+    if reply is not None:
+        if request.headers.get("X-Requested-With") == "fetch":
+            # The page posted it without reloading: it inserts the reply itself, once.
+            return JsonResponse(
+                {"id": reply.pk, "held": reply.is_held, "state": reply.state}, status=201
             )
-        except actions.IdentifiersFound as found:
-            findings = found.findings
-        else:
-            if request.headers.get("X-Requested-With") == "fetch":
-                # The page posted it without reloading: it inserts the reply itself, once.
-                return JsonResponse(
-                    {"id": reply.pk, "held": reply.is_held, "state": reply.state}, status=201
-                )
-            if reply.is_held:
-                messages.warning(request, _("Your reply waits for a moderator before it appears."))
-            return redirect(reply)
+        if reply.is_held:
+            messages.warning(request, _("Your reply waits for a moderator before it appears."))
+        return redirect(reply)
     return _thread(request, case, form, findings, status=400)
 
 
@@ -400,21 +405,19 @@ def reply_edit(request: MemberRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"body": reply.body, "coi_disclosure": reply.coi_disclosure},
     )
-    findings: dict[str, list[phi.Finding]] = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_reply(
-                reply,
-                by=request.user,
-                body=form.cleaned_data["body"],
-                coi_disclosure=form.cleaned_data["coi_disclosure"],
-                justification=form.cleaned_data["justification"],
-            )
-        except actions.IdentifiersFound as found:
-            findings = found.findings
-        else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect(reply)
+    saved, findings = save_screened(
+        form,
+        lambda: actions.edit_reply(
+            reply,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            coi_disclosure=form.cleaned_data["coi_disclosure"],
+            justification=form.cleaned_data["justification"],
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Your changes are saved."))
+        return redirect(saved)
     return render(
         request,
         "forum/reply_form.html",
