@@ -72,6 +72,9 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL;",
+                # Several processes (Daphne, management commands) may open the file at
+                # once; wait for a lock rather than fail with "database is locked".
+                "timeout": 30,
             },
         }
     if parts.scheme in {"postgres", "postgresql"}:
