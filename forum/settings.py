@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "forum.apps.ScrubroomAdminConfig",
     "channels",
     "allauth",

@@ -10,12 +10,16 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
 from members.models import User
+
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+ARTIFACTS = Path(os.environ.get("SCRUBROOM_ARTIFACTS", settings.BASE_DIR / "var" / "artifacts"))
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # CI runs as root
@@ -96,3 +100,16 @@ def live_daphne(django_db_setup, tmp_path_factory):
     with daphne(env, folder / "daphne.log", app="tests.asgi_static:application") as running:
         running.url = f"http://127.0.0.1:{running.port}"
         yield running
+
+
+def shot(page, name: str, folder: str = "journeys") -> None:
+    """Screenshots of `page` as it is now, at desktop and phone widths, as test artifacts
+    (var/artifacts/<folder>/<name>-<size>.png, or under $SCRUBROOM_ARTIFACTS)."""
+    target = ARTIFACTS / folder
+    target.mkdir(parents=True, exist_ok=True)
+    before = page.viewport_size
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        page.screenshot(path=target / f"{name}-{size}.png", full_page=True)
+    if before:
+        page.set_viewport_size(before)

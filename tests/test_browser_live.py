@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import signed_in_context
+from tests.browser import shot, signed_in_context
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,9 +48,11 @@ def test_two_colleagues_see_each_other_live(cookies, case_url, chromium, live_da
         bob.get_by_text("1 colleague viewing").wait_for()
         bob.locator("#reply-form textarea[name=body]").press_sequentially("Botox", delay=20)
         alice.get_by_text("Bob Tanaka is typing…").wait_for()
+        shot(alice, "live-1-colleague-typing")
         post_reply(bob, "Botox 4 weeks before, then TAR.")
         alice.locator(".reply", has_text="Botox 4 weeks before, then TAR.").wait_for()
         bob.locator(".reply", has_text="Botox 4 weeks before, then TAR.").wait_for()
+        shot(alice, "live-2-reply-arrived")
         # Once on the author's page, and neither page reloaded.
         assert bob.locator(".reply", has_text="Botox 4 weeks before").count() == 1
         assert alice.locator(".reply", has_text="Botox 4 weeks before").count() == 1
@@ -108,6 +110,7 @@ def test_a_page_that_lost_its_connection_catches_up_in_order(
         network.drop()
         b_context.set_offline(True)  # and no HTTP either: no polling while away
         bob.get_by_text("Reconnecting…").wait_for()
+        shot(bob, "offline-1-reconnecting")
         for number in (1, 2, 3):
             post_reply(alice, f"Missed reply number {number}.")
             alice.locator(".reply", has_text=f"Missed reply number {number}.").wait_for()
@@ -118,6 +121,7 @@ def test_a_page_that_lost_its_connection_catches_up_in_order(
         texts = bob.locator(".reply .prose").all_inner_texts()
         missed = [text for text in texts if text.startswith("Missed reply")]
         assert missed == [f"Missed reply number {n}." for n in (1, 2, 3)]
+        shot(bob, "offline-2-caught-up")
         assert bob.evaluate("window.__sameDocument")
     finally:
         a_context.close()

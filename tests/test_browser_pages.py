@@ -4,25 +4,18 @@ Screenshots are saved as artifacts (var/artifacts/screenshots/, or $SCRUBROOM_AR
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
-from tests.browser import signed_in_context
+from tests.browser import ARTIFACTS, SIZES, signed_in_context
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-ARTIFACTS = Path(os.environ.get("SCRUBROOM_ARTIFACTS", settings.BASE_DIR / "var" / "artifacts"))
-
 
 @pytest.fixture
-def scene(make_case, make_reply, alice, bob, dave, session_cookie, carol):
+def scene(make_case, make_reply, alice, bob, dave, erin, session_cookie, carol):
     """A lived-in forum: a case with replies, a flag in the queue, cookies for each role."""
     from moderation.actions import flag
     from moderation.models import Flag
@@ -34,10 +27,13 @@ def scene(make_case, make_reply, alice, bob, dave, session_cookie, carol):
     return {
         "case": case.pk,
         "item": item.pk,
+        "application": carol.application.pk,
+        "member_id": bob.pk,
         "cookies": {
             "member": session_cookie(alice),
             "moderator": session_cookie(dave),
             "applicant": session_cookie(carol),
+            "admin": session_cookie(erin),
         },
     }
 
@@ -46,6 +42,8 @@ def pages(scene) -> list[tuple[str, str | None, str]]:
     """(name, role, path)"""
     return [
         ("sign-in", None, "/accounts/login/"),
+        ("sign-up", None, "/accounts/signup/"),
+        ("password-reset", None, "/accounts/password/reset/"),
         ("status", "applicant", "/membership/"),
         ("home", "member", "/"),
         ("specialty", "member", "/s/hernia-and-abdominal-wall/"),
@@ -57,10 +55,27 @@ def pages(scene) -> list[tuple[str, str | None, str]]:
         ("where-data-lives", "member", "/data/where-it-lives/"),
         ("moderators", "member", "/moderators/"),
         ("moderation-policy", "member", "/policies/moderation/"),
+        ("profile", "member", f"/members/{scene['member_id']}/"),
+        ("security", "member", "/accounts/2fa/"),
         ("not-found", "member", "/cases/999999/"),
+        ("forbidden", "member", "/moderation/"),
         ("queue", "moderator", "/moderation/"),
         ("queue-item", "moderator", f"/moderation/items/{scene['item']}/"),
+        ("applications", "admin", "/staff/applications/"),
+        ("application", "admin", f"/staff/applications/{scene['application']}/"),
+        ("members", "admin", "/staff/members/"),
+        ("member", "admin", f"/staff/members/{scene['member_id']}/"),
+        ("audit-log", "admin", "/staff/audit/"),
     ]
+
+
+# (viewport, colour scheme, run axe): axe's rules do not depend on the width, but contrast
+# does depend on the scheme, so the dark one is checked too.
+VARIANTS = {
+    "desktop": (SIZES["desktop"], "light", True),
+    "phone": (SIZES["phone"], "light", False),
+    "desktop-dark": (SIZES["desktop"], "dark", True),
+}
 
 
 def test_main_pages_render_fit_and_pass_axe(scene, chromium, live_daphne):
@@ -70,17 +85,16 @@ def test_main_pages_render_fit_and_pass_axe(scene, chromium, live_daphne):
     problems: list[str] = []
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
+    for size, (viewport, scheme, check_axe) in VARIANTS.items():
         contexts = {}
         for name, role, path in pages(scene):
             if role not in contexts:
+                options = {"viewport": viewport, "color_scheme": scheme}
                 if role is None:
-                    contexts[role] = chromium.new_context(
-                        base_url=live_daphne.url, viewport=viewport
-                    )
+                    contexts[role] = chromium.new_context(base_url=live_daphne.url, **options)
                 else:
                     contexts[role] = signed_in_context(
-                        chromium, live_daphne, scene["cookies"][role], viewport=viewport
+                        chromium, live_daphne, scene["cookies"][role], **options
                     )
             page = contexts[role].new_page()
             errors: list[str] = []
@@ -94,12 +108,12 @@ def test_main_pages_render_fit_and_pass_axe(scene, chromium, live_daphne):
             )
             if overflow > 1:
                 problems.append(f"{name} ({size}): {overflow}px wider than the screen")
-            if size == "desktop":  # axe's rules do not depend on the width
+            if check_axe:
                 results = axe.run(page)
                 for violation in results.response["violations"]:
                     if violation["impact"] in {"serious", "critical"}:
                         targets = [node["target"] for node in violation["nodes"]][:3]
-                        problems.append(f"{name}: {violation['id']} {targets}")
+                        problems.append(f"{name} ({size}): {violation['id']} {targets}")
             page.close()
         for context in contexts.values():
             context.close()

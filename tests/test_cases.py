@@ -3,6 +3,8 @@ tombstone, the outcome follow-up, and who may see and do what."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from forum.models import Case, PostState, Revision
@@ -251,3 +253,21 @@ def test_my_cases_lists_mine_including_held_ones(make_case, alice, bob, client_f
     assert "Alice&#x27;s published case" in page and "Held case of Mr Dawson" in page
     assert "Waiting for review" in page
     assert "Bob&#x27;s case" not in page
+
+
+def test_home_puts_the_members_specialty_first_with_its_published_activity(
+    client_for, alice, bob, make_case, vascular, django_assert_max_num_queries
+):
+    make_case(alice)
+    for state in (PostState.HELD, PostState.DELETED):
+        Case.objects.filter(pk=make_case(alice, title=f"Now {state}").pk).update(state=state)
+    make_case(bob, specialty=vascular, title="An endoleak after EVAR")
+    client = client_for(bob)
+    with django_assert_max_num_queries(12):
+        page = client.get("/").content.decode()
+    cards = re.findall(r'<li class="card( own-specialty)?">\s*<h2><a href="/s/([^/]+)/', page)
+    assert cards[0] == (" own-specialty", vascular.slug)  # bob's specialty leads
+    assert [slug for own, slug in cards[1:] if own] == []
+    hernia_card = page.split('href="/s/hernia-and-abdominal-wall/"')[1].split("</li>")[0]
+    assert "1 case ·" in hernia_card  # held and deleted cases are not counted
+    assert "No cases yet" in page.split('href="/s/colorectal/"')[1].split("</li>")[0]
