@@ -118,3 +118,68 @@ def test_main_pages_render_fit_and_pass_axe(scene, chromium, live_daphne):
         for context in contexts.values():
             context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def members_cookie(session_cookie, alice) -> dict:
+    return session_cookie(alice)
+
+
+def test_the_account_menu_opens_on_screen_with_the_keyboard_and_signs_out(
+    members_cookie, chromium, live_daphne
+):
+    for size, viewport in SIZES.items():
+        context = signed_in_context(chromium, live_daphne, members_cookie, viewport=viewport)
+        try:
+            page = context.new_page()
+            page.goto("/")
+            sign_out = page.get_by_role("button", name="Sign out")
+            assert not sign_out.is_visible()
+            page.locator(".account-menu summary").focus()
+            page.keyboard.press("Enter")
+            sign_out.wait_for()
+            for link in ("My profile", "Security", "My data"):
+                box = page.get_by_role("link", name=link).bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (
+                    f"{link} off screen at {size}: {box}"
+                )
+            if size == "phone":
+                sign_out.click()
+                page.wait_for_url("**/accounts/login/**")
+        finally:
+            context.close()
+
+
+FOCUS_STYLE = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  return {
+    body: element === document.body,
+    text: (element.innerText || element.getAttribute("aria-label") || element.name || "").trim(),
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
+
+
+def test_the_keyboard_reaches_everything_with_a_visible_focus(scene, chromium, live_daphne):
+    """From the top of a case page, Tab first offers "Skip to content", then walks the
+    page; every stop shows a focus ring at least 2px wide (WCAG 2.4.7)."""
+    context = signed_in_context(chromium, live_daphne, scene["cookies"]["member"])
+    try:
+        page = context.new_page()
+        page.goto(f"/cases/{scene['case']}/")
+        page.keyboard.press("Tab")
+        first = page.evaluate(FOCUS_STYLE)
+        assert first["text"] == "Skip to content" and first["outline"]
+        assert page.get_by_role("link", name="Skip to content").is_visible()
+        stops = []
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            stops.append(page.evaluate(FOCUS_STYLE))
+        # Past the last stop, focus leaves the page (body) before it wraps around.
+        unringed = [stop["text"] for stop in stops if not stop["outline"] and not stop["body"]]
+        assert not unringed, f"no visible focus on: {unringed}"
+        reached = {stop["text"] for stop in stops}
+        assert {"Account", "Unfollow", "Quote", "Post reply"} <= reached
+    finally:
+        context.close()
