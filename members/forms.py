@@ -118,7 +118,11 @@ class MemberStatusForm(forms.Form):
         ("reinstate", _("Reinstate")),
         ("deactivate", _("Deactivate (has left)")),
     ]
-    action = forms.ChoiceField(choices=ACTIONS)
+    # No preselected action: a misplaced click must not suspend a colleague.
+    action = forms.ChoiceField(
+        choices=[("", _("Choose…")), *ACTIONS],
+        error_messages={"required": _("Choose what to do.")},
+    )
     reason = forms.CharField(
         label=_("Reason (kept in the audit log)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -133,7 +137,10 @@ class RoleForm(forms.Form):
         ("grant_admin", _("Make admin")),
         ("revoke_admin", _("Remove admin role")),
     ]
-    action = forms.ChoiceField(choices=ACTIONS)
+    action = forms.ChoiceField(
+        choices=[("", _("Choose…")), *ACTIONS],
+        error_messages={"required": _("Choose what to do.")},
+    )
     specialty = forms.ModelChoiceField(queryset=Specialty.objects.active(), required=False)
     reason = forms.CharField(
         label=_("Reason (kept in the audit log)"),

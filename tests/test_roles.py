@@ -81,3 +81,16 @@ def test_the_moderator_badge_shows_next_to_their_name(client_for, alice, dave, h
     assert "badge-moderator" in profile and hernia.name in profile
     own = client.get(f"/members/{alice.pk}/").content.decode()
     assert "badge-moderator" not in own and "badge-verified" in own
+
+
+def test_the_staff_forms_preselect_no_action_and_refuse_a_blank_one(client_for, erin, alice):
+    client = client_for(erin)
+    page = client.get(f"/staff/members/{alice.pk}/").content.decode()
+    assert page.count('<option value="" selected>Choose…</option>') == 2
+    for url in (f"/staff/members/{alice.pk}/status/", f"/staff/members/{alice.pk}/roles/"):
+        response = client.post(url, {"action": "", "reason": "Clicked by mistake"})
+        assert response.status_code == 400
+        assert "Choose what to do." in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.status == alice.Status.VERIFIED and not alice.is_moderator
+    assert not AuditEntry.objects.exists()
