@@ -73,6 +73,8 @@ PARTICLE = r"(?:da|de|di|del|della|dos|das|do|du|van|von|der|den|le|la|al|el|bin
 SURNAME = rf"(?:{PARTICLE}\s+)?(?:O'|Mc|Mac|D'|Al-|El-)?{NAME}"
 FULL_NAME = rf"{NAME}\s+{SURNAME}"
 RELATIONS = (
+    r"(?:son|daughter|mother|father|brother|sister)-in-law|step(?:son|daughter|mother|father)|"
+    r"twin(?:\s+(?:brother|sister))?|guardian|grandchild|"
     r"son|daughter|husband|wife|partner|mother|father|brother|sister|relative|nephew|niece|"
     r"grandson|granddaughter|grandmother|grandfather|carer|aunt|uncle|cousin|fianc[ée]e?|"
     r"boyfriend|girlfriend|friend|neighbour|neighbor|mum|dad|spouse|next of kin|NOK"
@@ -175,6 +177,183 @@ NOT_NAMES = {
     "Journey",
     "Pathway",
 }
+# Capitalised words that start sentences or clauses ("Sadly, her husband…", "Yesterday, 45
+# minutes…"): never taken for a lone first name. Words ending in -ly are refused as well.
+CLAUSE_OPENERS = {
+    "Yesterday",
+    "Today",
+    "Tonight",
+    "Tomorrow",
+    "Overnight",
+    "Later",
+    "Earlier",
+    "Now",
+    "Then",
+    "Also",
+    "However",
+    "Again",
+    "Otherwise",
+    "Instead",
+    "Afterwards",
+    "Meanwhile",
+    "Still",
+    "Last",
+    "Next",
+    "First",
+    "Second",
+    "Third",
+    "Finally",
+    "Overall",
+    "Here",
+    "There",
+    "So",
+    "Yes",
+    "No",
+    "Thanks",
+    "Sorry",
+    "Anyway",
+    "Postoperatively",
+    "Preoperatively",
+    "Intraoperatively",
+    "Re",
+    "Update",
+    "Background",
+    "Plan",
+    "Question",
+    "Summary",
+    "Patient",
+    "Pt",
+    "Female",
+    "Male",
+    "Man",
+    "Woman",
+    "Lady",
+    "Gentleman",
+    "Boy",
+    "Girl",
+    "Mum",
+    "Dad",
+    "Mother",
+    "Father",
+    "Son",
+    "Daughter",
+    "Husband",
+    "Wife",
+    "Partner",
+    "Sister",
+    "Brother",
+    "Family",
+    "Both",
+    "Neither",
+    "Either",
+    "Each",
+    "All",
+    "Some",
+    "Most",
+    "Many",
+    "Few",
+    "Several",
+    "Age",
+    "Aged",
+    # Descriptions that open a presentation: "Frail, 95, …".
+    "Frail",
+    "Fit",
+    "Obese",
+    "Elderly",
+    "Young",
+    "Old",
+    "Healthy",
+    "Diabetic",
+    "Septic",
+    "Stable",
+    "Unwell",
+    "Pregnant",
+    "Active",
+    "Independent",
+    "Smoker",
+    "Nulliparous",
+    "Multiparous",
+    "Primip",
+    "Multip",
+}
+# Eponyms that read like names: procedures, signs, classifications. Checked on names found
+# without a title ("Mr Hartmann" is still a name; "Hartmann, his wife…" is rare, "after the
+# Ivor Lewis, his wife…" is not).
+EPONYMS = {
+    "Ivor Lewis",
+    "Hinchey",
+    "Whipple",
+    "Hartmann",
+    "Nissen",
+    "Lichtenstein",
+    "Shouldice",
+    "Stoppa",
+    "Clavien",
+    "Dindo",
+    "Pugh",
+    "Breslow",
+    "Gleason",
+    "Bismuth",
+    "Strasberg",
+    "Kocher",
+    "Pringle",
+    "Roux",
+    "Billroth",
+    "Mallampati",
+    "Spigelian",
+    "Richter",
+    "Littre",
+    "Amyand",
+    "Meckel",
+    "Crohn",
+    "Hirschsprung",
+    "Marjolin",
+    "Virchow",
+    "Trousseau",
+    "Rovsing",
+    "Charnley",
+    "Fontaine",
+    "Dukes",
+    "Ranson",
+    "Apgar",
+    "Glasgow",
+    "Boerhaave",
+    "Mallory",
+    "Weiss",
+    "Zenker",
+    "Barrett",
+    "Hashimoto",
+    "Graves",
+    "Paget",
+    "Bankart",
+    "Hill-Sachs",
+    "Colles",
+    "Smith",
+    "Galeazzi",
+    "Monteggia",
+    "Lisfranc",
+    "Weber",
+    "Garden",
+    "Schatzker",
+    "Gustilo",
+    "Salter",
+    "Harris",
+    "Frey",
+    "Puestow",
+    "Beger",
+    "Sugiura",
+    "Kasai",
+    "Ladd",
+    "Swenson",
+    "Soave",
+    "Duhamel",
+    "Altemeier",
+    "Delorme",
+    "Ripstein",
+    "Miles",
+    "Ivor",
+    "McKeown",
+}
 GENERIC_WARDS = {
     "Surgical",
     "Medical",
@@ -269,7 +448,7 @@ RULES: list[Rule] = [
         "bare-url",
         "url",
         r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|ly|co|uk|us|info|me|gl|gov|edu|ie|de|fr|nl|au|"
-        r"ca|in|health)/[^\s<>\"')\]]*",
+        r"ca|in|health|be|tv|app|link|to|it|es|ai)/[^\s<>\"')\]]*",
         I,
     ),
     rule("ipv4", "ip", r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b"),
@@ -312,6 +491,8 @@ RULES: list[Rule] = [
         I,
     ),
     # Letters-and-digits codes with six or more digits (K123456, AB1234567).
+    # Lot, batch and device serials: "0523-ZR-118".
+    rule("serial", "record_number", r"\b\d{2,}-[A-Z]{1,4}-\d{2,}\b"),
     rule("code", "record_number", r"\b[A-Z]{1,3}\d{6,}[A-Z]?\b"),
     # Phone and fax numbers.
     rule(
@@ -319,6 +500,13 @@ RULES: list[Rule] = [
         "phone",
         r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?"
         r"\d{2,5}[\s.-]\d{3,4}[\s.-]?\d{3,4}(?![\w-])",
+    ),
+    # A local number with a word that says so: "on 555-0142", "ext. 4412" is caught above.
+    rule(
+        "phone-local",
+        "phone",
+        r"\b(?:on|number|no\.?|#)\s+(\d{3}[\s-]\d{4})\b(?!\s*(?:mg|mcg|ml|mL|units?|iu|IU|g|kg|%|mm|cm))",
+        group=1,
     ),
     rule("phone-international", "phone", r"(?<![\w+])\+\d{1,3}[\s.-]?\d[\d\s.-]{7,14}\d\b"),
     rule("phone-us", "phone", r"(?<![\w-])\(\d{3}\)\s?\d{3}-\d{4}\b"),
@@ -367,6 +555,15 @@ RULES: list[Rule] = [
         r"|\bnonagenarian\b|\bcentenarian\b",
         I,
     ),
+    rule(
+        "age-words",
+        "age",
+        r"\b(?:(?:at|aged?|age of)\s+)(?:ninety|(?:a|one)\s+hundred(?:\s+and)?)"
+        r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?\b"
+        r"|\b(?:ninety|(?:a|one)[\s-]hundred(?:[\s-]and)?)"
+        r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?[\s-]years?[\s-]old\b",
+        I,
+    ),
     rule("age-context", "age", r"\b(?:aged?|age of|ages?)\s*:?\s*(?:9\d|1[0-2]\d)\b", I),
     rule(
         "age-decade",
@@ -388,6 +585,14 @@ RULES: list[Rule] = [
         I,
         group=1,
     ),
+    rule("zip-plus-four", "postcode", r"\b\d{5}-\d{4}\b"),
+    rule(
+        "zip-context",
+        "postcode",
+        r"\b(?:zip|zip code|zipcode|postcode|post code|postal code)\b[\s,:]*(\d{4,5})\b",
+        I,
+        group=1,
+    ),
     rule("zip-state", "postcode", r"\b[A-Z]{2},?\s+(\d{5}(?:-\d{4})?)\b", group=1),
     rule(
         "zip-street",
@@ -399,7 +604,7 @@ RULES: list[Rule] = [
     rule(
         "street",
         "address",
-        r"\b(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s+\d+[A-Z]?,?\s+)?\d{1,5}[A-Z]?,?\s+"
+        r"\b(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s+\d+[A-Z]?,?\s+)?\d{1,5}[A-Za-z]?,?\s+"
         rf"(?:[A-Z][a-z'-]+\s+){{1,3}}(?:{STREET_TYPES})\b\.?",
     ),
     rule(
@@ -459,11 +664,13 @@ RULES: list[Rule] = [
         rf",?\s+((?:[A-Z]\.\s?)?{NAME}(?:\s+(?:[A-Z]\.\s?)?{SURNAME})?)",
         group=1,
     ),
-    # "Gurpreet Singh, the patient's brother"; "Siobhan Byrne, 52,"; "Giovanni Rossi (MRN …)".
+    # "Gurpreet Singh, the patient's brother"; "Siobhan Byrne, 52,"; "Giovanni Rossi (MRN …)";
+    # a lone first name in the same places ("Anya, his twin sister, …"; "Tomasz, 34, …").
     rule(
         "name-relation",
         "name",
-        rf"\b({FULL_NAME}),?\s+(?:the\s+)?(?:patient's|his|her|their)\s+(?:{RELATIONS})\b",
+        rf"\b({FULL_NAME}|{NAME}),?\s+(?:the\s+)?(?:patient's|his|her|their)\s+"
+        rf"(?:{RELATIONS})\b",
         group=1,
     ),
     rule(
@@ -471,6 +678,34 @@ RULES: list[Rule] = [
         "name",
         rf"\b({FULL_NAME}),\s+(?:aged?\s+)?\d{{1,3}}(?:\s*(?:weeks?|months?|days?|years?)"
         r"\s+old)?\b",
+        group=1,
+    ),
+    rule(
+        "first-name-age",
+        "name",
+        rf"\b({NAME}),\s+\d{{1,3}}\s*(?:,|(?:y/?o|yrs?|years?(?:\s+old)?)\b)",
+        group=1,
+    ),
+    # "Aoife Brennan's husband"; "Kasia's mum".
+    rule(
+        "name-possessive-relation",
+        "name",
+        rf"\b({FULL_NAME}|{NAME})['\u2019]s\s+(?:\w+\s+)?(?:{RELATIONS})\b",
+        group=1,
+    ),
+    # A full name as the subject of what happened to them: "Tunde Bakare had his …".
+    rule(
+        "name-subject",
+        "name",
+        rf"\b({FULL_NAME})\s+(?:had|has|was|is|underwent|presented|came|went|developed|"
+        r"needed|needs|wants|asked|said|told)\s+(?:her|his|their|with|back|in|to)\b",
+        group=1,
+    ),
+    # Letter headers and clinic lists: "Re: OKONKWO T (71)", "BRENNAN A, 58".
+    rule(
+        "caps-surname-initial",
+        "name",
+        r"(?:\bRe:\s*|\b)([A-Z][A-Z'-]{2,}[A-Z],?\s+[A-Z]{1,2})\b(?=\s*(?:\(\d|,\s*\d)|(?<=Re:\s)|$)",
         group=1,
     ),
     rule(
@@ -507,9 +742,13 @@ def _keep(rule: Rule, text: str, match: re.Match[str]) -> bool:
         return True
     if rule.name == "context" and match.group(0).startswith("Sister"):
         return False  # a ward sister: a nursing colleague's title, not a relative
-    if rule.name in {"context", "name-relation", "name-age", "name-identifier"}:
+    if rule.name in UNTITLED_NAME_RULES:
         words = text.replace(".", " ").split()
-        return not any(word in NOT_NAMES for word in words)
+        if any(word in NOT_NAMES for word in words) or _is_eponym(text):
+            return False
+        if len(words) == 1:
+            return words[0] not in CLAUSE_OPENERS and not words[0].endswith("ly")
+        return True
     if rule.name == "initial":
         return not _is_initialism(text)
     if rule.name == "named-ward":
@@ -518,10 +757,27 @@ def _keep(rule: Rule, text: str, match: re.Match[str]) -> bool:
         digits = sum(character.isdigit() for character in text)
         # Blood pressures, ranges and sizes have fewer digits than any phone number; a
         # local number after "call" or "phone" may have seven.
-        return digits >= (7 if rule.name == "phone-context" else 9) and not (
+        return digits >= (7 if rule.name in {"phone-context", "phone-local"} else 9) and not (
             _looks_clinical_range(text)
         )
     return True
+
+
+UNTITLED_NAME_RULES = {
+    "context",
+    "name-relation",
+    "name-age",
+    "first-name-age",
+    "name-possessive-relation",
+    "name-subject",
+    "name-identifier",
+}
+
+
+def _is_eponym(text: str) -> bool:
+    return text in EPONYMS or any(
+        part in EPONYMS for part in re.split(r"[\s-]+", text.replace("\u2019", "'").split("'")[0])
+    )
 
 
 def _is_initialism(text: str) -> bool:
