@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -262,8 +262,18 @@ def _thread(
     for reply in replies:
         reply.images = _visible_images(reply.shown_images, user, moderator)  # type: ignore[attr-defined]
     tags = list(case.tags.all())
-    case_images = _visible_images(list(Upload.objects.filter(case=case).shown()), user, moderator)
+    # One query for the case's images and the viewer's own rejected ones anywhere in the
+    # thread: the uploader learns a rejection where they look for the image, not only in a
+    # notification.
+    rejected = Upload.State.REJECTED
+    images = Upload.objects.filter(
+        Q(case=case, state__in=[Upload.State.PENDING, Upload.State.APPROVED])
+        | Q(Q(case=case) | Q(reply__case=case), uploader=user, state=rejected)
+    ).order_by("pk")
+    case_images = _visible_images([i for i in images if i.state != rejected], user, moderator)
+    rejected_images = [image for image in images if image.state == rejected]
     context = {
+        "rejected_images": rejected_images,
         "last_event": live.last_event_id(case),
         "case_images": case_images,
         "drafts": drafts_for(request, reply_form),

@@ -105,9 +105,20 @@ def test_two_photos_through_redaction_and_moderation(cookies, chromium, live_dap
         bobs.locator(".post-image img").wait_for()  # the approved one appears, live
         assert bobs.locator(".post-image").count() == 1
         shot(bobs, "photos-4-member-sees-approved")
+        # The author sees both outcomes: on the case, the approved image without its
+        # "awaiting" badge and the rejected one's reason; in notifications, the same reason.
+        page.goto(case_url)
+        assert page.locator(".post-image").count() == 1
+        assert "Awaiting moderator review" not in page.locator(".post-image").inner_text()
+        rejected = page.locator(".rejected-images")
+        assert "A tattoo, birthmark or other unique feature" in rejected.inner_text()
+        assert "A tattoo shows at the edge" in rejected.inner_text()
+        shot(page, "photos-5-author-sees-both-outcomes")
         page.goto("/notifications/")
         assert "A tattoo shows at the edge" in page.content()
-        shot(page, "photos-5-author-told-why")
+        shot(page, "photos-6-author-told-why")
+        bobs.reload()  # another member never learns that a rejected image existed
+        assert bobs.locator(".rejected-images").count() == 0
     finally:
         for context in (author, other, moderator):
             context.close()

@@ -297,6 +297,21 @@ def test_rejection_deletes_the_file_and_keeps_the_reason(
     assert entry.details == {"rejection": "face"}
 
 
+def test_the_uploader_reads_the_rejection_on_the_case_and_nobody_else_does(
+    posted_image, client_for, alice, bob, dave
+):
+    client_for(dave).post(
+        f"/uploads/{posted_image.pk}/reject/",
+        {"reason": "face", "note": "Crop above the chin, then upload again."},
+    )
+    url = posted_image.case.get_absolute_url()
+    page = client_for(alice).get(url).content.decode()
+    assert "did not approve an image you posted here" in page
+    assert "An identifiable face" in page and "Crop above the chin" in page
+    for other in (bob, dave):
+        assert "Crop above the chin" not in client_for(other).get(url).content.decode()
+
+
 def test_a_rejection_needs_a_policy_reason(posted_image, client_for, dave):
     response = client_for(dave).post(f"/uploads/{posted_image.pk}/reject/", {"reason": "meh"})
     assert response.status_code == 400
