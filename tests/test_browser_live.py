@@ -128,6 +128,46 @@ def test_a_page_that_lost_its_connection_catches_up_in_order(
         b_context.close()
 
 
+def test_a_reply_says_sending_and_a_failed_send_keeps_the_text(
+    cookies, case_url, chromium, live_daphne
+):
+    context, bob, errors = open_page(chromium, live_daphne, cookies["bob"], case_url)
+    button = bob.locator("#reply-form button[type=submit]")
+    in_flight: list = []
+
+    def look_while_in_flight(route) -> None:
+        # Runs while the reply is on its way: the button must say so and refuse a second press.
+        in_flight.append((button.inner_text(), button.is_disabled()))
+        route.continue_()
+
+    try:
+        # Offline, the send fails: the text stays, the page says what happened, no reload.
+        context.set_offline(True)
+        post_reply(bob, "Mesh explant first, then a staged repair.")
+        alert = bob.get_by_role("alert")
+        alert.wait_for()
+        assert "Not sent: the connection dropped" in alert.inner_text()
+        assert bob.input_value("#reply-form textarea[name=body]") == (
+            "Mesh explant first, then a staged repair."
+        )
+        assert button.is_enabled() and button.inner_text() == "Post reply"
+        shot(bob, "sending-1-offline-text-kept")
+
+        context.set_offline(False)
+        bob.route(f"**{case_url}replies/", look_while_in_flight)
+        button.click()
+        bob.locator(".reply", has_text="Mesh explant first").wait_for()
+        assert in_flight == [("Sending…", True)]
+        assert button.is_enabled() and button.inner_text() == "Post reply"
+        assert bob.get_by_role("alert").count() == 0  # the old warning went with the retry
+        assert bob.input_value("#reply-form textarea[name=body]") == ""
+        assert bob.evaluate("window.__sameDocument") and not errors
+        bob.reload()  # the server's own view: the failed send left nothing, the retry one reply
+        assert bob.locator(".reply", has_text="Mesh explant first").count() == 1
+    finally:
+        context.close()
+
+
 def test_without_websockets_the_page_polls(cookies, case_url, chromium, live_daphne):
     a_context, alice, _ = open_page(chromium, live_daphne, cookies["alice"], case_url)
     b_context, bob, _ = open_routed_page(

@@ -189,6 +189,8 @@
         if (this.form.dataset.native) return; // the fallback below: let the browser post
         event.preventDefault();
         const button = this.form.querySelector("button[type=submit]");
+        if (button.disabled) return; // already sending: one press, one reply
+        this.sendError("");
         button.disabled = true;
         const label = button.textContent;
         button.textContent = "Sending…";
@@ -216,9 +218,32 @@
               return this.queue;
             });
           })
-          .catch(() => { this.form.dataset.native = "1"; this.form.submit(); })
+          // The network failed (offline, a dropped connection): a native post would land on
+          // the browser's error page, so keep the text here and say what to do.
+          .catch(() => {
+            this.sendError(
+              "Not sent: the connection dropped. Your reply is still here; " +
+                "press “" + label + "” again when you are back online."
+            );
+          })
           .finally(() => { button.disabled = false; button.textContent = label; });
       });
+    }
+
+    sendError(message) {
+      let note = this.form.querySelector("[data-send-error]");
+      if (!message) {
+        if (note) note.remove();
+        return;
+      }
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "error send-error";
+        note.setAttribute("role", "alert");
+        note.dataset.sendError = "";
+        this.form.querySelector("button[type=submit]").before(note);
+      }
+      note.textContent = message;
     }
   }
 
