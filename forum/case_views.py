@@ -139,7 +139,7 @@ def following(request: MemberRequest) -> HttpResponse:
         request,
         Case.objects.followed_by(request.user),
         "forum/case_list.html",
-        {"heading": _("Cases I follow")},
+        {"heading": _("Cases I follow"), "following_list": True},
     )
 
 

@@ -50,6 +50,8 @@ def pages(scene) -> list[tuple[str, str | None, str]]:
         ("case", "member", f"/cases/{scene['case']}/"),
         ("new-case", "member", "/cases/new/"),
         ("search", "member", "/search/?q=hernia"),
+        ("empty-specialty", "member", "/s/vascular/"),
+        ("search-no-match", "member", "/search/?q=zzzz"),
         ("notifications", "member", "/notifications/"),
         ("my-data", "member", "/membership/my-data/"),
         ("where-data-lives", "member", "/data/where-it-lives/"),

@@ -271,3 +271,22 @@ def test_home_puts_the_members_specialty_first_with_its_published_activity(
     hernia_card = page.split('href="/s/hernia-and-abdominal-wall/"')[1].split("</li>")[0]
     assert "1 case ·" in hernia_card  # held and deleted cases are not counted
     assert "No cases yet" in page.split('href="/s/colorectal/"')[1].split("</li>")[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "says", "next_step"),
+    [
+        ("/cases/mine/", "You have not posted a case yet.", 'href="/cases/new/"'),
+        ("/cases/following/", "You are not following any case.", 'href="/"'),
+        (
+            "/s/vascular/",
+            "No cases here yet.",
+            'href="/cases/new/?specialty=vascular"',
+        ),
+        ("/search/?q=zzzz", "No case matches all of these words.", "Try fewer words"),
+    ],
+)
+def test_empty_lists_say_what_to_do_next(client_for, alice, path, says, next_step):
+    page = client_for(alice).get(path).content.decode()
+    empty = page[page.index('class="empty"') :]
+    assert says in empty and next_step in empty
