@@ -204,7 +204,7 @@ def flag(post: Case | Reply, *, by: User, reason: str, citation: str = "", note:
     flagged = Flag.objects.create(
         item=item, reporter=by, reason=reason, citation=citation, note=note
     )
-    ItemEvent.objects.create(item=item, actor=by, action="flag", note=reason)
+    ItemEvent.objects.create(item=item, actor=by, action="flag", note=flagged.get_reason_display())
     if reason == Flag.Reason.IDENTIFIER and post.is_published:
         identifier_flags = item.flags.filter(reason=Flag.Reason.IDENTIFIER).count()
         by_moderator = by.moderates(case.specialty)

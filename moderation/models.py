@@ -209,3 +209,27 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} on item {self.item_id}"
+
+    # What a moderator reads in an item's history; `action` stays the stable code.
+    LABELS = {
+        "opened": _("opened"),
+        "flag": _("flagged"),
+        "auto_hide": _("hid the post automatically"),
+        "claim": _("claimed"),
+        "release": _("released"),
+        "note": _("added a note"),
+        "approve": _("approved"),
+        "reject": _("rejected"),
+        "request_new": _("asked for a new upload"),
+        "publish": _("published"),
+        "return": _("returned it to the author"),
+        "dismiss": _("dismissed the flags"),
+        "hide": _("hid the post"),
+        "lock": _("locked the thread"),
+        "warn": _("warned the author"),
+        "more_info": _("asked for information"),
+    }
+
+    @property
+    def label(self) -> str:
+        return str(self.LABELS.get(self.action, self.action))

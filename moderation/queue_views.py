@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Count, Min
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from forum.models import Case, Reply
 from members.permissions import MemberRequest, staff_page
 from moderation import actions
 from moderation.models import ReviewItem
@@ -65,6 +66,8 @@ def item_detail(request: MemberRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "target": target,
+            "evidence_text": _evidence_text(item),
+            "author": getattr(target, "author", None),
             "flags": item.flags.select_related("reporter__profile"),
             "events": item.events.select_related("actor__profile"),
             "actions": [
@@ -73,6 +76,21 @@ def item_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "rejection_reasons": Upload.RejectionReason.choices,
         },
     )
+
+
+def _evidence_text(item: ReviewItem) -> list[tuple[str, str]]:
+    """The snapshot's text fields under the names members saw on the form."""
+    model = {"case": Case, "reply": Reply}.get(item.evidence.get("post", ""))
+    fields = []
+    for name, value in (item.evidence.get("text") or {}).items():
+        if not value:
+            continue
+        try:
+            label = str(model._meta.get_field(name).verbose_name) if model else name
+        except FieldDoesNotExist:
+            label = name
+        fields.append((label[:1].upper() + label[1:], value))
+    return fields
 
 
 def _target_or_none(item: ReviewItem):

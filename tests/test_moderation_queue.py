@@ -362,6 +362,15 @@ def test_the_item_page_shows_history_flags_and_evidence(flagged_reply, client_fo
     page = client_for(dave).get(f"/moderation/items/{item.pk}/").content.decode()
     assert "Just do what the rep says" in page
     assert "EHS guideline 2023" in page and "Checking the guideline." in page
+    # In words a moderator reads: the field's name on the form, who wrote it, what happened.
+    assert "<dt>Reply</dt>" in page and "<dt>body</dt>" not in page
+    assert (
+        f'written by <span class="member-name"><a href="/members/{flagged_reply.author_id}/"'
+        in page
+    )
+    history = page[page.index('class="history"') :]
+    assert "<strong>flagged</strong>" in history and "<strong>added a note</strong>" in history
+    assert str(Flag.Reason.UNSAFE.label) in history
 
 
 # Flags --------------------------------------------------------------------------------------
