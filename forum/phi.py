@@ -69,9 +69,17 @@ ORDINAL = rf"{DAY}(?:st|nd|rd|th)?"
 UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
 LOWER = r"[a-zß-öø-ÿā-ž]"
 NAME = rf"{UPPER}{LOWER}+(?:[-']{UPPER}?{LOWER}+)?"
-PARTICLE = r"(?:da|de|di|del|della|dos|das|do|du|van|von|der|den|le|la|al|el|bin|ben|ter)"
+PARTICLE = (
+    r"(?:da|de|di|del|della|dos|das|do|du|van|von|der|den|le|la|al|el|bin|ben|ter|"
+    r"Ó|Ní|Nic|Mac|Mhic|Uí|Ua)"  # Irish: Seán Ó Ceallaigh, Aoife Ní Chonaill
+)
 SURNAME = rf"(?:{PARTICLE}\s+)?(?:O'|Mc|Mac|D'|Al-|El-)?{NAME}"
 FULL_NAME = rf"{NAME}\s+{SURNAME}"
+AGE = r"(?:9\d|1[0-2]\d)"  # over 89: Safe Harbor's limit
+CAPS_SURNAME = (
+    r"(?:(?:NÍ|NIC|Ó|UÍ|MAC|VAN|VON|DE|DI|DA|DU|LE|LA|AL|EL)\s+)?(?:O'|MC|MAC)?"
+    r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'-]{2,}[A-ZÀ-ÖØ-Þ]"
+)
 RELATIONS = (
     r"(?:son|daughter|mother|father|brother|sister)-in-law|step(?:son|daughter|mother|father)|"
     r"twin(?:\s+(?:brother|sister))?|guardian|grandchild|"
@@ -176,6 +184,24 @@ NOT_NAMES = {
     "Satisfaction",
     "Journey",
     "Pathway",
+    # A clinician's title ("Dr Surname is allowed", above) and institutions.
+    "Dr",
+    "Doctor",
+    "Prof",
+    "Professor",
+    "St",
+    "Saint",
+    "Hospital",
+    "Clinic",
+    "Infirmary",
+    "University",
+    "Royal",
+    "General",
+    "Centre",
+    "Center",
+    "Trust",
+    "Institute",
+    "College",
 }
 # Capitalised words that start sentences or clauses ("Sadly, her husband…", "Yesterday, 45
 # minutes…"): never taken for a lone first name. Words ending in -ly are refused as well.
@@ -281,6 +307,14 @@ CLAUSE_OPENERS = {
 # Ivor Lewis, his wife…" is not).
 EPONYMS = {
     "Ivor Lewis",
+    "Grey Turner",
+    "De Quervain",
+    "Von Willebrand",
+    "Mallory Weiss",
+    "Budd Chiari",
+    "Zollinger Ellison",
+    "Peutz Jeghers",
+    "Mary Joseph",
     "Hinchey",
     "Whipple",
     "Hartmann",
@@ -451,7 +485,14 @@ RULES: list[Rule] = [
         r"ca|in|health|be|tv|app|link|to|it|es|ai)/[^\s<>\"')\]]*",
         I,
     ),
-    rule("ipv4", "ip", r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b"),
+    # Not a numbered section or version ("section 4.2.1.3", "v2.1.0.4"), which has the shape.
+    rule(
+        "ipv4",
+        "ip",
+        r"(?<!§)(?<!§ )(?<![vV])(?<!(?i:section) )(?<!(?i:chapter) )(?<!(?i:version) )"
+        r"(?<!(?i:para) )"
+        r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b",
+    ),
     # Candidates only; _keep asks the ipaddress module (times like 10:30:45 are not IPv6).
     rule("ipv6", "ip", r"(?<![\w:])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?![\w:])", I),
     # National numbers: SSN, National Insurance, UK driving licence, and any number after
@@ -477,7 +518,8 @@ RULES: list[Rule] = [
         r"\b(?:MRN|medical record|record|hospital|hosp|unit|chart|patient|pt|account|acct|a/c|"
         r"policy|member|insurance|health plan|plan|claim|billing|invoice|serial|S/N|SN|lot|"
         r"batch|device|implant|pacemaker|UR|URN|CRN|K-?number|vehicle|licen[cs]e plate|"
-        r"plate|beneficiary|subscriber|ID)\b"
+        r"plate|beneficiary|subscriber|ID|prontu[aá]rio|NHC|historia cl[ií]nica|dossier|"
+        r"Fallnummer|cartella)\b"
         r"(?:\s+(?:number|no\.?|num|#|ID|id|code))?\s*(?:is|was|:|#|=|of)?\s*"
         r"([A-Z]{0,4}[-/]?\d[\dA-Z/-]{2,}[\dA-Z]|[A-Z]{1,4}\d{4,}[A-Z]?)\b",
         I,
@@ -565,6 +607,27 @@ RULES: list[Rule] = [
         I,
     ),
     rule("age-context", "age", r"\b(?:aged?|age of|ages?)\s*:?\s*(?:9\d|1[0-2]\d)\b", I),
+    # "Rose, 91, fell"; "Mr Novák, 94, with …": a capitalised word, then the age between commas
+    # or before what happened. Lab lists ("Creat 95, Urea 9") have no comma after the name.
+    rule(
+        "age-after-name",
+        "age",
+        rf"\b{UPPER}{LOWER}+(?:[-']{UPPER}?{LOWER}+)?,\s+({AGE})\b(?=\s*,|\s+(?:with|and|who|"
+        r"from|has|had|is|was|lives|living|presented|presenting|fell|on|in)\b)",
+        group=1,
+    ),
+    # "She's 94", "Patient is 97", "Mr Ó Súilleabháin is 93", "who is 90", "mum turned 96".
+    rule(
+        "age-subject",
+        "age",
+        r"(?:\b(?i:he|she|patient|pt|who|mum|mother|dad|father|gran|granny|grandma|grandpa|"
+        r"grandmother|grandfather|nan|wife|husband|man|woman|lady|gentleman)|"
+        # A titled name, not any capitalised word: "Hb was 98" is a haemoglobin.
+        rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Mme|Herr|Frau)\.?\s+{SURNAME}(?:\s+{SURNAME})?)"
+        r"(?:['\u2019]s|\s+(?:is|was|turned|turns|will be|is now|has just turned))\s+"
+        rf"({AGE})\b(?!\s*(?:%|/|\.\d|(?i:mg|ml|kg|mm|cm|bpm|mmol|units?|percent|°)))",
+        group=1,
+    ),
     rule(
         "age-decade",
         "age",
@@ -586,10 +649,28 @@ RULES: list[Rule] = [
         group=1,
     ),
     rule("zip-plus-four", "postcode", r"\b\d{5}-\d{4}\b"),
+    # Irish Eircodes ("D05 K2N3") and Canadian codes ("K1A 0B1"): shapes clinical shorthand
+    # lacks (TNM is written without the space: T1N0M0).
+    rule(
+        "eircode",
+        "postcode",
+        r"\b(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s(?=[0-9AC-FHKNPRTV-Y]{0,3}[AC-FHKNPRTV-Y])"
+        r"(?=[0-9AC-FHKNPRTV-Y]{0,3}\d)[0-9AC-FHKNPRTV-Y]{4}\b",
+    ),
+    rule("canadian-postcode", "postcode", r"\b[A-CEGHJ-NPR-TVXY]\d[A-Z]\s\d[A-Z]\d\b"),
+    # Continental codes before a town at the end of an address: "…, 69003 Lyon",
+    # "…, 80-831 Gdańsk", "…, 1012 AB Amsterdam".
+    rule(
+        "postcode-town",
+        "postcode",
+        rf",\s*(\d{{5}}|\d{{2}}-\d{{3}}|\d{{4}}\s?[A-Z]{{2}}|\d{{4}})\s+{UPPER}{LOWER}+",
+        group=1,
+    ),
     rule(
         "zip-context",
         "postcode",
-        r"\b(?:zip|zip code|zipcode|postcode|post code|postal code)\b[\s,:]*(\d{4,5})\b",
+        r"\b(?:zip|zip code|zipcode|postcode|post code|postal code|PLZ|CEP|PIN code)\b"
+        r"[\s,:]*(?:is\s+|was\s+)?(\d{4,6}|\d{5}-\d{3})\b",
         I,
         group=1,
     ),
@@ -637,13 +718,15 @@ RULES: list[Rule] = [
         "ward-number",
         "ward_bed",
         r"\b(?:(?:ICU|ITU|HDU|CCU|NICU|PICU|SDU|AMU|SAU|MAU|CDU|ED)\s+)?"
-        r"(?:ward|bay|bed|room|cubicle|side[- ]room|cot|resus bay)\s*"
+        r"(?:ward|bay|bed|room|rm\.?|cubicle|side[- ]room|cot|resus bay|zimmer|chambre|"
+        r"habitaci[oó]n|quarto|leito|stanza|sala)\s*"
         r"(?:no\.?\s*|number\s*|#\s*)?\d{1,4}[A-Z]?\b"
-        r"(?:,?\s+(?:bed|bay|room)\s*\d{1,3}[A-Z]?\b)?",
+        r"(?:,?\s+(?:bed|bay|room|bett|lit|cama|letto)\s*(?:\d{1,3}[A-Z]?|[A-H])\b)?",
         I,
     ),
     rule("number-ward", "ward_bed", r"\b\d{1,2}[A-Z]?\s+[Ww]ard\b"),
     rule("ward-letter", "ward_bed", r"\b[Ww]ard\s+[A-Z]\d?\b(?![a-z])"),
+    rule("station", "ward_bed", r"\b(?:Station|Stn)\s+\d{1,2}[A-Z]\b"),
     rule(
         "named-ward",
         "ward_bed",
@@ -659,9 +742,9 @@ RULES: list[Rule] = [
     rule(
         "context",
         "name",
-        rf"\b(?i:patient|pt\.?|named|called|name is|name was|known as|{RELATIONS}|baby|infant|"
-        r"little|boy|girl|gentleman|lady|man|woman)"
-        rf",?\s+((?:[A-Z]\.\s?)?{NAME}(?:\s+(?:[A-Z]\.\s?)?{SURNAME})?)",
+        rf"\b(?i:patient|pt\.?|named|called|name is|name was|name|known as|{RELATIONS}|baby|"
+        r"infant|little|boy|girl|gentleman|lady|man|woman|n[ée]e)"
+        rf"[,:]?\s+\(?((?:[A-Z]\.\s?)?{NAME}(?:\s+(?:[A-Z]\.\s?)?{SURNAME})?)",
         group=1,
     ),
     # "Gurpreet Singh, the patient's brother"; "Siobhan Byrne, 52,"; "Giovanni Rossi (MRN …)";
@@ -701,11 +784,49 @@ RULES: list[Rule] = [
         r"needed|needs|wants|asked|said|told)\s+(?:her|his|their|with|back|in|to)\b",
         group=1,
     ),
+    # "Alhaji Musa Danjuma's MRN", "Aoife Ní Chonaill's CT": two or three capitalised words
+    # with a possessive are a person (eponyms are one word, and are refused anyway).
+    rule(
+        "name-possessive",
+        "name",
+        rf"\b({FULL_NAME}(?:\s+{SURNAME})?)['\u2019]s\s",
+        group=1,
+    ),
+    # Events only a person has: "Josephine Mwangi underwent …", "… was born 29/02/1948".
+    rule(
+        "name-event",
+        "name",
+        rf"\b({FULL_NAME})\s+(?:underwent|was admitted|was transferred|was born|was referred|"
+        r"died|passed away|re-presented|was reviewed|was seen|was discharged|was consented)\b",
+        group=1,
+    ),
+    # Seeing someone: "I reviewed Siobhán Ní Bhriain on the ward".
+    rule(
+        "name-object",
+        "name",
+        r"\b(?:reviewed|saw|examined|operated on|admitted|discharged|consented|clerked|"
+        rf"rang|phoned|called|visited|treated|referred|transferred)\s+({FULL_NAME})\b",
+        group=1,
+    ),
+    # Pasted headers: "ANDERSSON, Karin — MRN …".
+    rule(
+        "caps-surname-firstname",
+        "name",
+        rf"\b({CAPS_SURNAME},\s+{NAME})\b(?=\s*(?:[\u2014\u2013(,-]|$|(?i:DOB|MRN|NHS|born|aged?)\b))",
+        group=1,
+    ),
     # Letter headers and clinic lists: "Re: OKONKWO T (71)", "BRENNAN A, 58".
     rule(
         "caps-surname-initial",
         "name",
-        r"(?:\bRe:\s*|\b)([A-Z][A-Z'-]{2,}[A-Z],?\s+[A-Z]{1,2})\b(?=\s*(?:\(\d|,\s*\d)|(?<=Re:\s)|$)",
+        rf"\b({CAPS_SURNAME},?\s+[A-Z]{{1,2}})\b(?=\s*(?:\(\d|,\s*\d)|$)",
+        group=1,
+    ),
+    # After "Re:" the header is a name whatever follows: "Re: BALOGUN A (DOB …)".
+    rule(
+        "re-header",
+        "name",
+        rf"\bRe:\s*({CAPS_SURNAME},?\s+(?:[A-Z]{{1,2}}\b|{NAME}))",
         group=1,
     ),
     rule(
@@ -771,6 +892,9 @@ UNTITLED_NAME_RULES = {
     "name-possessive-relation",
     "name-subject",
     "name-identifier",
+    "name-possessive",
+    "name-event",
+    "name-object",
 }
 
 

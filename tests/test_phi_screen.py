@@ -59,6 +59,22 @@ FOUND = [
     ("ward_bed", "Now in bed 12 after the relook.", "bed 12"),
     ("ward_bed", "Back to ward 7B overnight.", "ward 7B"),
     ("ward_bed", "Transferred to Nightingale ward overnight.", "Nightingale ward"),
+    ("ward_bed", "Moved to Rm 12 Bed C, day 2 after the Whipple.", "Rm 12 Bed C"),
+    ("ward_bed", "Verlegt auf Station 6B nach der Hemikolektomie.", "Station 6B"),
+    ("age", "Frail, 93, with an incarcerated femoral hernia.", "93"),
+    ("age", "He is 96 and wants the repair.", "96"),
+    ("age", "Her grandmother is 91 and on rivaroxaban.", "91"),
+    ("postcode", "The Eircode on the referral was T12 X70A.", "T12 X70A"),
+    ("postcode", "The letter went to Ottawa K2P 1L4 instead.", "K2P 1L4"),
+    ("postcode", "Sent home to the family, 75016 Paris, on the ferry.", "75016"),
+    ("name", "Re: NÍ BHRIAIN, Siobhán — redo fundoplication.", "NÍ BHRIAIN, Siobhán"),
+    ("name", "KOWALCZYK, Marta — MRN withheld — day 3 after the flap.", "KOWALCZYK, Marta"),
+    ("name", "Seán Ó Ceallaigh's CT showed a closed-loop obstruction.", "Seán Ó Ceallaigh"),
+    ("name", "Chinwe Okafor underwent a Hartmann's at the district hospital.", "Chinwe Okafor"),
+    ("name", "I reviewed Ingrid Larsen on the ward this morning.", "Ingrid Larsen"),
+    ("name", "Next of kin: Olusegun Adeyemi, brother.", "Olusegun Adeyemi"),
+    ("name", "Her maiden name, née Lambert, is on the old notes.", "Lambert"),
+    ("record_number", "Prontuário 448120 on the referral.", "448120"),
 ]
 
 CLINICAL = [
@@ -76,6 +92,11 @@ CLINICAL = [
     "Sadly, her husband died before the relook; Frail, 88, for stenting.",
     "Yesterday, 45 minutes of warm ischaemia; Overall, 12, mostly Clavien I.",
     "Whipple, the patient's third laparotomy; Hartmann's on 250-1000 mg.",
+    "Her Hb was 98 and the creatinine is 95, so she is fit; sats were 94 on air.",
+    "Grey Turner's sign and De Quervain's release; T1N0M0 on staging, C18 on the form.",
+    "Section 4.2.1.3 of the guideline; version 2.1.0.4 of the app; Overall, 92 were well.",
+    "Creat 95, Urea 9, K 4.1; of 120 patients, 94 healed, 26 recurred.",
+    "I reviewed the CT with Dr Hughes; we saw St Mark's Hospital's protocol.",
 ]
 
 
