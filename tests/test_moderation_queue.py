@@ -5,6 +5,7 @@ entry), flags with auto-hide and a daily limit, and the author always told why."
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -136,6 +137,11 @@ def test_the_queue_counts_kinds_and_shows_the_oldest(image_item, held_reply, cli
     assert kinds["image"] == 1 and kinds["held_post"] == 1
     assert response.context["total"] == 2
     assert response.context["oldest"] == image_item.opened_at
+    assert "oldest under a minute" in response.content.decode()
+    ReviewItem.objects.filter(pk=image_item.pk).update(
+        opened_at=image_item.opened_at - timedelta(hours=3, minutes=20)
+    )
+    assert "oldest 3 h 20 min" in client_for(dave).get("/moderation/").content.decode()
     assert [i.pk for i in client_for(dave).get("/moderation/?kind=image").context["items"]] == [
         image_item.pk
     ]

@@ -1,0 +1,14 @@
+from datetime import datetime
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def waited(since: datetime, now: datetime) -> str:
+    """How long an item has waited, in the queue's own words ("under a minute", "3 h 20 min")
+    rather than timesince's "0 minutes"."""
+    from moderation.service import format_duration
+
+    return format_duration((now - since).total_seconds())
