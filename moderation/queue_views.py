@@ -86,9 +86,10 @@ def _evidence_text(item: ReviewItem) -> list[tuple[str, str]]:
         if not value:
             continue
         try:
-            label = str(model._meta.get_field(name).verbose_name) if model else name
+            field = model._meta.get_field(name) if model else None
         except FieldDoesNotExist:
-            label = name
+            field = None
+        label = str(getattr(field, "verbose_name", name))
         fields.append((label[:1].upper() + label[1:], value))
     return fields
 
