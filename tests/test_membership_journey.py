@@ -77,6 +77,10 @@ def test_a_new_applicant_confirms_applies_and_waits(client, hernia):
     assert application.user.profile.licence_number == "AEK-553201"
     page = client.get("/membership/").content.decode()
     assert 'data-status="pending"' in page
+    # Where they are, and something useful to do while they wait.
+    assert '<li aria-current="step"><strong>An admin checks your registration' in page
+    assert 'href="/accounts/2fa/"' in page
+    assert client.get("/accounts/2fa/").status_code == 200  # open to applicants
     # Still no content while waiting.
     assert client.get("/").status_code == 302
     # And the form cannot be resubmitted while it waits.
