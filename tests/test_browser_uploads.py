@@ -57,12 +57,24 @@ def test_upload_black_out_and_post(alices_cookie, chromium, live_server):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     try:
         page.goto("/cases/new/")
+        progress = page.get_by_role("progressbar", name="Uploading IMG_2041.jpg")
+        while_uploading: list[bool] = []
+
+        def look_while_uploading(route) -> None:
+            # The request is on its way: the file's own progress bar shows, no receipt yet.
+            while_uploading.append(progress.is_visible())
+            while_uploading.append(page.locator(".draft .receipt").count() == 0)
+            route.continue_()
+
+        page.route("**/uploads/", look_while_uploading)
         page.set_input_files(
             "input[name=images]",
             files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": gps_photo()}],
         )
         receipt = page.locator(".draft .receipt")
         receipt.wait_for()
+        assert while_uploading == [True, True]
+        assert progress.count() == 0  # gone once the receipt is in
         assert "GPS location" in receipt.inner_text()
         assert "camera make and model" in receipt.inner_text()
         draft_id = page.locator("input[name=uploads]").input_value()
