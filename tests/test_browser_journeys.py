@@ -124,6 +124,22 @@ def test_two_photos_through_redaction_and_moderation(cookies, chromium, live_dap
             context.close()
 
 
+# The submit button's label and state at the moment the page is left for the response,
+# kept in sessionStorage (same tab, same origin) for the next page to read back.
+RECORD_AT_UNLOAD = """
+addEventListener("beforeunload", () => {
+  const button = document.querySelector(".case-form button[type=submit]");
+  sessionStorage.setItem("atUnload", JSON.stringify([button.textContent, button.disabled]));
+})
+"""
+AT_UNLOAD = "JSON.parse(sessionStorage.getItem('atUnload'))"
+
+
+def record_button_as_the_page_leaves(page) -> None:
+    page.evaluate("sessionStorage.removeItem('atUnload')")
+    page.evaluate(RECORD_AT_UNLOAD)
+
+
 def test_a_patient_name_and_date_are_blocked_then_the_edit_goes_through(
     cookies, chromium, live_daphne
 ):
@@ -135,8 +151,11 @@ def test_a_patient_name_and_date_are_blocked_then_the_edit_goes_through(
             page.goto("/cases/new/")
             blocked = "Mrs Okafor came back on 14 March with a discharging sinus."
             fill_case(page, presentation=blocked)
+            record_button_as_the_page_leaves(page)
             page.locator(".case-form button[type=submit]").click()
             page.get_by_text("Possible patient identifiers: nothing was posted").wait_for()
+            # While it was on its way, the button said so and took no second press.
+            assert page.evaluate(AT_UNLOAD) == ["Publishing…", True]
             assert page.input_value("#id_presentation") == blocked  # nothing lost
             marks = page.locator(".findings p.highlighted mark").all_inner_texts()
             assert marks == ["Mrs Okafor", "14 March"]
@@ -144,9 +163,11 @@ def test_a_patient_name_and_date_are_blocked_then_the_edit_goes_through(
                 shot(page, "phi-1-blocked")
             page.fill("#id_presentation", "Came back in the spring with a discharging sinus.")
             page.check("#id_attest_deidentified")
+            record_button_as_the_page_leaves(page)
             page.locator(".case-form button[type=submit]").click()
             page.wait_for_url("**/cases/*/")
             page.get_by_text("Your case is published.").wait_for()
+            assert page.evaluate(AT_UNLOAD) == ["Publishing…", True]  # the new form was ready
             if size == "desktop":
                 shot(page, "phi-2-published")
         finally:
