@@ -409,3 +409,31 @@ def test_a_file_that_needs_too_much_memory_is_stopped_by_the_limit(monkeypatch, 
     with pytest.raises(Refused, match="could not be read safely"):
         actions.store(alice, out.getvalue())
     assert not Upload.objects.exists()
+
+
+def test_a_file_that_takes_too_long_is_stopped_and_the_next_one_goes_through(monkeypatch):
+    from uploads import pipeline
+
+    out = io.BytesIO()
+    Image.new("RGB", (7000, 6000), (90, 90, 90)).save(out, "PNG", compress_level=1)
+    slow = out.getvalue()
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "WALL_SECONDS", 0.05)  # far less than decoding 42 MP takes
+        with pytest.raises(Refused, match="took too long"):
+            pipeline.scrub(slow)
+    assert pipeline.scrub(photo()).receipt.width == 320
+
+
+def test_a_dead_fork_server_is_replaced(monkeypatch):
+    # Each file's process is forked by one long-lived server; if that server dies (killed,
+    # out of memory), the next file starts a new one instead of failing.
+    from uploads import pipeline
+
+    pipeline.scrub(photo())
+    first = pipeline._server.process
+    assert first is not None
+    first.kill()
+    first.wait()
+    assert pipeline.scrub(photo()).receipt.width == 320
+    assert pipeline._server.process is not first
+    assert pipeline._server.process.poll() is None

@@ -276,8 +276,11 @@ def _normalise(image: Image.Image) -> tuple[Image.Image, str]:
 
 
 def _fresh(image: Image.Image) -> Image.Image:
-    """A new image from the raw pixel bytes: no info, no palette tricks, no EXIF."""
-    return Image.frombytes(image.mode, image.size, image.tobytes())
+    """A new, empty image with the pixels pasted in: no info, no palette tricks, no EXIF.
+    (One copy; going through tobytes/frombytes made two and took twice as long.)"""
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    return clean
 
 
 def encode(image: Image.Image, output_format: str) -> bytes:
@@ -394,7 +397,9 @@ def scrub(data: bytes, limits: Limits | None = None) -> tuple[bytes, Receipt]:
     try:
         image.seek(0)
         image.load()
-        upright = ImageOps.exif_transpose(image)
+        # In place: an upright photo then costs no copy (the returned one would be a copy).
+        ImageOps.exif_transpose(image, in_place=True)
+        upright = image
         converted = _to_srgb(upright)
         pixels, forced = _normalise(converted)
         clean = _fresh(pixels)

@@ -1,15 +1,29 @@
-"""`python -m uploads.worker MEMORY CPU MAX_BYTES MAX_PIXELS MAX_DIMENSION MAX_FRAMES [edit]`.
+"""`python -m uploads.worker FD`: the scrubber's fork server (uploads/pipeline.py starts it).
 
-The scrubber's own process. It first lowers its own memory (bytes) and CPU (seconds) limits,
-then reads the file on standard input (it never touches disk), and writes one JSON line
-(the receipt or the refusal) and then the scrubbed bytes on standard output.
+It imports Pillow and the scrubber once, then waits for jobs on the control socket it was
+given (file descriptor FD). Each job brings a socket for one file; the server forks a child
+for it and goes back to waiting. The server is single-threaded, so forking it is safe, and a
+file costs a fork instead of a Python start-up and its imports.
+
+The child lowers its own memory (bytes) and CPU (seconds) limits, then reads the file from
+its socket (it never touches disk), and writes one JSON line (the receipt or the refusal)
+and then the scrubbed bytes. A decompression bomb or a decoder bug costs that child only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import resource
+import signal
+import socket
 import sys
+from typing import Any, NoReturn
+
+from uploads.scrub import Limits, Refused, edit, scrub
+
+LENGTH_BYTES = 8
 
 
 def limit(memory: int, cpu: int) -> None:
@@ -18,37 +32,91 @@ def limit(memory: int, cpu: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash must not dump the image
 
 
-def main() -> int:
-    limit(int(sys.argv[1]), int(sys.argv[2]))
-    del sys.argv[1:3]
-    from uploads.scrub import Limits, Refused, edit, scrub
+def read_exactly(connection: socket.socket, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = connection.recv(min(left, 1 << 20))
+        if not chunk:
+            raise EOFError("the caller hung up")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
-    max_bytes, max_pixels, max_dimension, max_frames = (int(v) for v in sys.argv[1:5])
-    data = sys.stdin.buffer.read(max_bytes + 1)
-    out = sys.stdout.buffer
+
+def handle(connection: socket.socket, job: dict[str, Any]) -> None:
+    """In the child: one file in, one header line and the scrubbed bytes out."""
+    limit(job["memory"], job["cpu"])
+    limits = Limits(**job["limits"])
+    size = int.from_bytes(read_exactly(connection, LENGTH_BYTES), "big")
+    if size > limits.max_bytes:
+        raise Refused("The file is too large.")
+    data = read_exactly(connection, size)
+    options = job.get("options")
     try:
-        if len(sys.argv) > 5:
-            options = json.loads(sys.argv[5])
-            output, output_format, size = edit(
+        if options is not None:
+            output, output_format, dimensions = edit(
                 data,
                 rotate=options.get("rotate", 0),
                 crop=options.get("crop"),
                 rectangles=options.get("rectangles", []),
             )
-            header = {"ok": True, "output_format": output_format, "size": list(size)}
+            header: dict[str, Any] = {
+                "ok": True,
+                "output_format": output_format,
+                "size": list(dimensions),
+            }
         else:
-            output, receipt = scrub(data, Limits(max_bytes, max_pixels, max_dimension, max_frames))
+            output, receipt = scrub(data, limits)
             header = {"ok": True, "receipt": receipt.as_dict()}
     except Refused as refusal:
-        out.write(json.dumps({"ok": False, "error": str(refusal)}).encode() + b"\n")
-        return 0
+        header, output = {"ok": False, "error": str(refusal)}, b""
     except MemoryError:
-        out.write(json.dumps({"ok": False, "error": "memory"}).encode() + b"\n")
-        return 0
-    out.write(json.dumps(header).encode() + b"\n")
-    out.write(output)
+        header, output = {"ok": False, "error": "memory"}, b""
+    del data
+    # The peak resident set, for bench/scrub.py (this process is not the caller's child).
+    header["peak_rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    connection.sendall(json.dumps(header).encode() + b"\n" + output)
+
+
+def _child(control: socket.socket, fd: int, job: dict[str, Any]) -> NoReturn:
+    """Never returns: a child reports by its socket and its exit status, never by raising
+    into the server's loop (which it would otherwise go on to run as a second server)."""
+    code = 1
+    try:
+        control.close()
+        with socket.socket(fileno=fd) as connection:
+            handle(connection, job)
+        code = 0
+    except BaseException as error:  # the caller sees no header and refuses the file
+        print(f"scrub worker: {type(error).__name__}", file=sys.stderr)
+    finally:
+        os._exit(code)
+
+
+def serve(control: socket.socket) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    while True:
+        message, fds, _flags, _address = socket.recv_fds(control, 65536, 1)
+        if not message:
+            return  # the server that started us has gone: so do we
+        if len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            continue
+        job = json.loads(message)
+        pid = os.fork()
+        if pid == 0:
+            _child(control, fds[0], job)
+        os.close(fds[0])  # the child has it; the caller sees EOF when the child is done
+        control.sendall(str(pid).encode())
+
+
+def main() -> int:
+    control = socket.socket(fileno=int(sys.argv[1]))
+    with contextlib.suppress(ConnectionError, KeyboardInterrupt):  # the caller has gone
+        serve(control)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())
