@@ -308,6 +308,8 @@ def test_the_uploader_reads_the_rejection_on_the_case_and_nobody_else_does(
     page = client_for(alice).get(url).content.decode()
     assert "did not approve an image you posted here" in page
     assert "An identifiable face" in page and "Crop above the chin" in page
+    edit = f'<a href="/cases/{posted_image.case.pk}/edit/">Upload a corrected image with the case'
+    assert edit in page
     for other in (bob, dave):
         assert "Crop above the chin" not in client_for(other).get(url).content.decode()
 
