@@ -376,7 +376,7 @@ def test_the_item_page_shows_history_flags_and_evidence(flagged_reply, client_fo
     )
     history = page[page.index('class="history"') :]
     assert "<strong>flagged</strong>" in history and "<strong>added a note</strong>" in history
-    assert str(Flag.Reason.UNSAFE.label) in history
+    assert f"<strong>flagged</strong> ({Flag.Reason.UNSAFE.label})" in history
 
 
 # Flags --------------------------------------------------------------------------------------
