@@ -55,6 +55,8 @@ class _ForkServer:
         self.control: socket.socket | None = None
 
     def _start(self) -> None:
+        if self.control is not None:
+            self.control.close()  # a dead server's socket
         # Messages keep their bounds on a SEQPACKET pair: one job, one reply (the child's pid).
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         fd = theirs.fileno()
@@ -83,7 +85,8 @@ class _ForkServer:
                     reply = b""
                 if reply:
                     return int(reply)
-                self.control = None  # the fork server died: start a new one, once
+                self.control.close()  # the fork server died: start a new one, once
+                self.control = None
             raise Refused("The image could not be read just now. Try again.")
 
 
