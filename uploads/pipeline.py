@@ -12,6 +12,7 @@ process (Daphne runs sync views in threads) would not be.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -89,8 +90,23 @@ class _ForkServer:
                 self.control = None
             raise Refused("The image could not be read just now. Try again.")
 
+    def stop(self) -> None:
+        """At exit: closing our end tells the server to go; then it is waited for."""
+        with self.lock:
+            if self.control is not None:
+                self.control.close()
+                self.control = None
+            if self.process is not None:
+                try:
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+                self.process = None
+
 
 _server = _ForkServer()
+atexit.register(_server.stop)
 
 
 def _receive_all(connection: socket.socket, deadline: float) -> bytes:
