@@ -12,7 +12,7 @@ class SpecialtyQuerySet(models.QuerySet["Specialty"]):
     def with_activity(self) -> SpecialtyQuerySet:
         """Each with `case_count` and `last_activity_at` over its published cases: what a
         member scanning the sections wants to know (one query, one join)."""
-        published = models.Q(cases__state="published")  # PostState.PUBLISHED, defined below
+        published = models.Q(cases__state=PostState.PUBLISHED)  # looked up when called
         return self.annotate(
             case_count=models.Count("cases", filter=published),
             last_activity_at=models.Max("cases__last_activity_at", filter=published),
