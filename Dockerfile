@@ -1,4 +1,4 @@
-# The Scrubroom application image: Daphne serving forum.asgi. See docker-compose.yml.
+# The Scrubroom application image: Daphne serving scrubroom.asgi. See docker-compose.yml.
 FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -9,7 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --system --uid 10001 --home-dir /srv/scrubroom scrubroom
 WORKDIR /srv/scrubroom
 
+# Dependencies first, from the lock (exact versions and hashes), so code changes reuse the layer.
+COPY requirements/base.txt ./requirements/base.txt
+RUN pip install --require-hashes -r requirements/base.txt
+
 COPY pyproject.toml README.md ./
+COPY scrubroom ./scrubroom
 COPY forum ./forum
 COPY members ./members
 COPY moderation ./moderation
@@ -17,7 +22,6 @@ COPY uploads ./uploads
 COPY templates ./templates
 COPY static ./static
 COPY manage.py ./
-RUN pip install .
 
 # Static files are collected at build time; nginx serves them from the shared volume.
 RUN SCRUBROOM_SECRET_KEY=build-only SCRUBROOM_REGION=build SCRUBROOM_EMAIL_HOST=build \
@@ -29,4 +33,4 @@ EXPOSE 8000
 # Proxy headers: nginx sets X-Forwarded-For and X-Forwarded-Proto (see deploy/nginx.conf).
 # No access log here: Daphne's would print query strings (search terms); nginx logs paths.
 CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--proxy-headers", \
-     "--access-log", "/dev/null", "--websocket_timeout", "86400", "forum.asgi:application"]
+     "--access-log", "/dev/null", "--websocket_timeout", "86400", "scrubroom.asgi:application"]

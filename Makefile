@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # under var/, console email. DEBUG is on only for `make run`; nothing else turns it on.
 RUN_ENV := SCRUBROOM_DEBUG=1 SCRUBROOM_REGION=$${SCRUBROOM_REGION:-local}
 
-.PHONY: run test test-fast test-scaled debian-packages lint bench migrations-check venv clean
+.PHONY: run test test-fast test-browser test-scaled debian-packages lint lock bench migrations-check venv clean
 
 # Tries $PYTHON, then python3.13/3.12/python3 on PATH, then pyenv's installed versions
 # (pyenv's own python3.12 shim fails unless PYENV_VERSION is set, so it is probed, not trusted).
@@ -20,14 +20,15 @@ for c in "$${PYTHON:-}" python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml requirements/dev.txt
 	@py=$$( $(find_python) ) || { \
 	  echo "Scrubroom needs Python 3.12 or newer and none was found." >&2; \
 	  echo "Install one (Debian/Ubuntu: 'apt-get install python3.12 python3.12-venv'; pyenv: 'pyenv install 3.12')," >&2; \
 	  echo "or point PYTHON at it: 'make run PYTHON=/path/to/python3.12'." >&2; exit 1; }; \
 	echo "Using $$py ($$("$$py" --version))"; \
 	[ -x $(BIN)/python ] || "$$py" -m venv $(VENV); \
-	$(BIN)/python -m pip install --quiet -e '.[dev]' && touch $@
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt \
+	  && $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . && touch $@
 
 venv: $(BIN)/.installed
 
@@ -36,13 +37,18 @@ run: venv
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole test suite, as CI runs it: the fast suite on the embedded default (SQLite,
-# in-memory layer, local files), then the same suite on the scaled stores.
-test: debian-packages test-fast test-scaled
+# The whole suite, as CI runs it: lint and the import contract, the fast suite and the browser
+# journeys on the embedded default (SQLite, in-memory layer, local files), then all of it again
+# on the scaled stores.
+test: debian-packages lint test-fast test-browser test-scaled
 
-# The suite on the embedded default only: seconds, for the edit-test loop.
+# The edit-test loop: everything but the browser journeys, on the embedded default.
 test-fast: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# The browser journeys alone: Debian's Chromium through Playwright (about four minutes).
+test-browser: venv
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 # The whole suite again on PostgreSQL + Redis + S3 (moto) with two Daphne processes.
 test-scaled: venv debian-packages
@@ -52,13 +58,24 @@ test-scaled: venv debian-packages
 debian-packages:
 	@deploy/debian-packages.sh
 
+# Ruff (lint and format), mypy, and the import contract between the apps; CI fails on any.
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(RUN_ENV) $(BIN)/mypy .
+	# (the import contract joins once the apps depend in one direction)
 
 migrations-check: venv
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Rewrite the lock files from pyproject.toml: after changing a dependency, or to take new
+# releases (`make lock UPGRADE=1`). The runtime lock constrains the dev lock, so both agree.
+LOCK_FLAGS := --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url \
+	--no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock: venv
+	$(BIN)/pip-compile $(LOCK_FLAGS) -o requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra dev -c requirements/base.txt \
+	  -o requirements/dev.txt pyproject.toml
 
 bench: venv
 	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(BIN)/python "$$f"; done || echo "no benchmarks yet"

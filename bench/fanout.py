@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/fanout.py [--viewers 500] [--rates 1,10] [--seconds 8] [--redis URL]
 
-Starts Daphne on loopback twice: Scrubroom (forum.asgi, its own SQLite file, the in-memory
+Starts Daphne on loopback twice: Scrubroom (scrubroom.asgi, its own SQLite file, the in-memory
 channel layer, or Redis with --redis) and, as the baseline, a bare websocket broadcaster
 in plain ASGI (bench/bare_asgi.py), with the same clients and the same posting rates.
 Latency is per viewer and per reply: from the moment the server announced the committed
@@ -262,7 +262,7 @@ def main() -> int:
         cast = json.loads(result.stdout.strip().splitlines()[-1])
         layer = "redis" if args.redis else "in-memory"
         print(f"fanout: {args.viewers} viewers, rates {args.rates}/s, layer {layer}")
-        with server("forum.asgi:application", env, folder, "scrubroom") as port:
+        with server("scrubroom.asgi:application", env, folder, "scrubroom") as port:
             headers = {
                 "Cookie": f"sessionid={cast['sessions']['viewer']}",
                 "Origin": f"http://127.0.0.1:{port}",

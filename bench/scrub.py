@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrubroom.settings")
 os.environ.setdefault("SCRUBROOM_DEBUG", "1")
 
 import django  # noqa: E402

@@ -252,7 +252,7 @@ def moderation_policy(request: MemberRequest) -> HttpResponse:
     median = service.median_image_review_seconds(days=30)
     return render(
         request,
-        "forum/policies/moderation.html",
+        "moderation/policy.html",
         {
             "median_image_review": None if median is None else service.format_duration(median),
             "identifier_flags_to_hide": settings.SCRUBROOM_IDENTIFIER_FLAGS_TO_HIDE,

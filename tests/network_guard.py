@@ -1,7 +1,7 @@
 """Loaded with `-p tests.network_guard`: the server connects to its declared stores only.
 
 Every name lookup and every socket connection made in the test process is checked against
-loopback and the hosts of the declared data stores (`forum.residency.declared_hosts()`). Any
+loopback and the hosts of the declared data stores (`scrubroom.residency.declared_hosts()`). Any
 other is refused with `UndeclaredConnection` and recorded, and the test that made it fails
 at teardown even if the code under test swallowed the error.
 """
@@ -33,7 +33,7 @@ def _declared_hosts() -> set[str]:
 
     if not apps.ready:
         return set()
-    from forum import residency
+    from scrubroom import residency
 
     return residency.declared_hosts()
 

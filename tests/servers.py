@@ -19,7 +19,7 @@ from django.conf import settings
 
 from tests.conftest import free_port
 
-APPLICATION = "forum.asgi:application"
+APPLICATION = "scrubroom.asgi:application"
 STARTUP_DEADLINE = 60.0  # seconds; Daphne usually answers within a few
 
 
@@ -60,7 +60,7 @@ class Server:
 
 @contextlib.contextmanager
 def daphne(env: dict[str, str], log_path: Path, app: str = APPLICATION) -> Iterator[Server]:
-    """`daphne forum.asgi:application` on a free loopback port, stopped on exit."""
+    """`daphne scrubroom.asgi:application` on a free loopback port, stopped on exit."""
     port = free_port()
     with log_path.open("w") as log:  # a file, not a pipe: a full pipe would stall the server
         process = subprocess.Popen(

@@ -1,4 +1,4 @@
-"""The real server: `daphne forum.asgi:application` on a migrated database answers the probe,
+"""The real server: `daphne scrubroom.asgi:application` on a migrated database answers the probe,
 sends anonymous visitors to sign in, carries the CSP, and refuses cross-site websockets."""
 
 from __future__ import annotations

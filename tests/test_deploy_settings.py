@@ -31,13 +31,13 @@ def production_env(**overrides: str | None) -> dict[str, str]:
         # Without a mail host the console backend is used, which `check --deploy` rejects
         # (mail.E001): a production site must send its verification emails.
         SCRUBROOM_EMAIL_HOST="smtp.example.org",
-        # Every store declares its region (forum/residency.py); the checks do not connect.
+        # Every store declares its region (scrubroom/residency.py); the checks do not connect.
         SCRUBROOM_DATABASE_REGION="eu-central",
         SCRUBROOM_MEDIA_REGION="eu-central",
         SCRUBROOM_EMAIL_REGION="eu-central",
         SCRUBROOM_BACKUP_REGION="eu-central",
         SCRUBROOM_BACKUP_TARGET="/srv/backups/scrubroom",
-        # Several processes need Redis; without it forum.W010 warns (tested in test_residency).
+        # Several processes need Redis; without it scrubroom.W010 warns (tested in test_residency).
         SCRUBROOM_REDIS_URL="redis://redis.internal:6379/0",
         SCRUBROOM_REDIS_REGION="eu-central",
     )
@@ -79,7 +79,7 @@ def load_settings(code: str = "settings.DEBUG") -> list[str]:
 
 
 def settings_env(**overrides: str | None) -> dict[str, str]:
-    return {**production_env(**overrides), "DJANGO_SETTINGS_MODULE": "forum.settings"}
+    return {**production_env(**overrides), "DJANGO_SETTINGS_MODULE": "scrubroom.settings"}
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def test_minimal_production_environment_passes_check_deploy(runs):
 def test_wildcard_allowed_hosts_fails_check_deploy_with_forum_e001(runs):
     result = runs["wildcard host"]
     assert result.returncode != 0
-    assert "forum.E001" in result.stdout + result.stderr
+    assert "scrubroom.E001" in result.stdout + result.stderr
 
 
 def test_production_without_a_secret_key_refuses_to_start(runs):

@@ -14,7 +14,7 @@ from channels.testing import WebsocketCommunicator
 
 from forum import actions
 from forum.models import ThreadEvent
-from forum.routing import websocket_urlpatterns
+from scrubroom.routing import websocket_urlpatterns
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 TIMEOUT = 5
@@ -215,14 +215,14 @@ def test_the_redis_read_timeout_outlasts_the_blocking_receive(settings):
     settings.CHANNEL_LAYERS = {
         "default": {**redis, "CONFIG": {"hosts": [{"address": "redis://127.0.0.1:1/0"}]}}
     }
-    assert [m.id for m in checks.run_checks(tags=["compatibility"])] == ["forum.E020"]
+    assert [m.id for m in checks.run_checks(tags=["compatibility"])] == ["scrubroom.E020"]
     settings.CHANNEL_LAYERS = {
         "default": {
             **redis,
             "CONFIG": {"hosts": [{"address": "redis://127.0.0.1:1/0", "socket_timeout": 30}]},
         }
     }
-    assert "forum.E020" not in [m.id for m in checks.run_checks(tags=["compatibility"])]
+    assert "scrubroom.E020" not in [m.id for m in checks.run_checks(tags=["compatibility"])]
 
 
 def test_a_relay_reads_on_the_layers_shared_local_prefix(alices_case, bob):

@@ -8,8 +8,8 @@ import logging
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from forum.logs import RedactPersonalData, redact
 from members.models import User
+from scrubroom.logs import RedactPersonalData, redact
 from tests.conftest import PASSWORD
 
 

@@ -13,8 +13,8 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from forum import residency
-from forum.views import RESIDENCY_CACHE_KEY
+from scrubroom import residency
+from scrubroom.views import RESIDENCY_CACHE_KEY
 from tests.test_deploy_settings import finish, production_env, start
 
 STORE_KEYS = ["database", "media", "redis", "email", "backups"]
@@ -49,7 +49,7 @@ def test_the_test_deployment_is_in_region(with_redis):
 def test_a_store_without_a_region_refuses_to_start(settings, with_redis, key):
     settings.SCRUBROOM_STORE_REGIONS = {**settings.SCRUBROOM_STORE_REGIONS, key: ""}
     messages = residency_messages()
-    assert ids(messages) == ["forum.E010"]
+    assert ids(messages) == ["scrubroom.E010"]
     assert messages[0].is_serious()
 
 
@@ -59,30 +59,30 @@ def test_a_store_in_another_region_refuses_to_start(settings, with_redis, key):
     settings.SCRUBROOM_STORE_REGIONS = {**settings.SCRUBROOM_STORE_REGIONS, key: "us-west"}
     messages = residency_messages()
     # A store that reports its own region (scaled suite) also contradicts the declaration.
-    assert "forum.E011" in ids(messages)
-    assert set(ids(messages)) <= {"forum.E011", "forum.E012"}
-    e011 = next(message for message in messages if message.id == "forum.E011")
+    assert "scrubroom.E011" in ids(messages)
+    assert set(ids(messages)) <= {"scrubroom.E011", "scrubroom.E012"}
+    e011 = next(message for message in messages if message.id == "scrubroom.E011")
     assert "us-west" in e011.msg and "test-region" in e011.msg
 
 
 @pytest.mark.django_db
 def test_a_backup_target_that_is_not_declared_refuses_to_start(settings, with_redis):
     settings.SCRUBROOM_BACKUP_TARGET = ""
-    assert ids(residency_messages()) == ["forum.E010"]
+    assert ids(residency_messages()) == ["scrubroom.E010"]
 
 
 @pytest.mark.django_db
 def test_without_redis_the_in_process_stores_are_in_region_by_construction(settings):
     settings.REDIS_URL = ""
     settings.SCRUBROOM_STORE_REGIONS = {**settings.SCRUBROOM_STORE_REGIONS, "redis": ""}
-    assert "forum.E010" not in ids(residency_messages())
+    assert "scrubroom.E010" not in ids(residency_messages())
 
 
 @pytest.mark.django_db
 def test_the_in_memory_channel_layer_warns_in_production(settings):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     messages = residency_messages()
-    assert ids(messages) == ["forum.W010"]
+    assert ids(messages) == ["scrubroom.W010"]
     assert not messages[0].is_serious()
     settings.DEBUG = True
     assert residency_messages() == []
@@ -106,7 +106,7 @@ def test_a_bucket_reporting_another_region_refuses_to_start(use_s3, in_region, w
     in_region("eu-central-1")
     use_s3(bucket_region="eu-west-1", declared="eu-central-1")
     messages = residency_messages()
-    assert ids(messages) == ["forum.E012"]
+    assert ids(messages) == ["scrubroom.E012"]
     assert "'eu-west-1'" in messages[0].msg
 
 
@@ -123,7 +123,7 @@ def test_a_us_east_1_bucket_is_refused_for_a_european_deployment(use_s3, in_regi
     in_region("eu-central-1")
     use_s3(bucket_region="us-east-1", declared="eu-central-1")
     messages = residency_messages()
-    assert ids(messages) == ["forum.E012"]
+    assert ids(messages) == ["scrubroom.E012"]
     assert "'us-east-1'" in messages[0].msg
 
 
@@ -131,7 +131,7 @@ def test_a_us_east_1_bucket_is_refused_for_a_european_deployment(use_s3, in_regi
 def test_a_bucket_that_cannot_be_asked_refuses_to_start(use_s3, in_region, with_redis):
     in_region("eu-central-1")
     use_s3(bucket_region="eu-central-1", create=False)
-    assert ids(residency_messages()) == ["forum.E013"]
+    assert ids(residency_messages()) == ["scrubroom.E013"]
 
 
 @pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_an_s3_backup_target_is_observed_too(settings, use_s3, in_region, with_r
     media = use_s3(bucket_region="eu-central-1")
     settings.SCRUBROOM_BACKUP_TARGET = f"s3://{backups}/nightly"
     messages = residency_messages()
-    assert ids(messages) == ["forum.E012"]
+    assert ids(messages) == ["scrubroom.E012"]
     assert messages[0].msg.startswith("Backups")
     assert media == settings.S3_BUCKET
 
@@ -179,7 +179,7 @@ def test_postgresql_reporting_another_region_refuses_to_start(settings, with_red
         cursor.execute("SET scrubroom.region = 'elsewhere'")
     try:
         messages = residency_messages()
-        assert ids(messages) == ["forum.E012"]
+        assert ids(messages) == ["scrubroom.E012"]
         assert "'elsewhere'" in messages[0].msg
         with connection.cursor() as cursor:
             cursor.execute("SET scrubroom.region = %s", [settings.SCRUBROOM_REGION])
@@ -253,7 +253,7 @@ def runs(tmp_path_factory):
     database = f"sqlite:///{tmp_path_factory.mktemp('residency') / 'db.sqlite3'}"
     good = production_env(SCRUBROOM_DATABASE_URL=database)
     elsewhere = production_env(SCRUBROOM_DATABASE_URL=database, SCRUBROOM_MEDIA_REGION="us-west")
-    daphne = ["-m", "daphne", "-b", "127.0.0.1", "-p", "0", "forum.asgi:application"]
+    daphne = ["-m", "daphne", "-b", "127.0.0.1", "-p", "0", "scrubroom.asgi:application"]
     processes = {
         "report ok": start(["manage.py", "residency_report", "--json"], good),
         "report mismatch": start(["manage.py", "residency_report", "--json"], elsewhere),
@@ -290,4 +290,4 @@ def test_daphne_refuses_to_start_with_a_store_in_another_region(runs):
     result = runs["daphne mismatch"]
     assert result.returncode != 0
     assert "refuses to start" in result.stderr
-    assert "forum.E011" in result.stderr
+    assert "scrubroom.E011" in result.stderr

@@ -7,8 +7,8 @@ import pytest
 from django.core.checks import registry
 from django.utils.csp import CSP
 
-from forum.checks import check_allowed_hosts, check_content_security_policy
 from members.checks import check_cache_for_rate_limits
+from scrubroom.checks import check_allowed_hosts, check_content_security_policy
 
 GOOD_CSP = {
     "default-src": [CSP.SELF],
@@ -38,7 +38,7 @@ def test_the_checks_are_registered_so_manage_py_check_runs_them():
 def test_wildcard_allowed_host_in_production_is_forum_e001(settings):
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["forum.example.org", "*"]
-    assert ids(check_allowed_hosts(None)) == ["forum.E001"]
+    assert ids(check_allowed_hosts(None)) == ["scrubroom.E001"]
 
 
 def test_wildcard_allowed_host_is_tolerated_while_debugging(settings):
@@ -55,23 +55,23 @@ def test_named_allowed_hosts_in_production_pass(settings):
 
 def test_csp_without_default_src_is_forum_e002(settings):
     settings.SECURE_CSP = {"form-action": [CSP.SELF]}
-    assert ids(check_content_security_policy(None)) == ["forum.E002"]
+    assert ids(check_content_security_policy(None)) == ["scrubroom.E002"]
 
 
 def test_missing_csp_is_forum_e002(settings):
     settings.SECURE_CSP = {}
-    assert ids(check_content_security_policy(None)) == ["forum.E002"]
+    assert ids(check_content_security_policy(None)) == ["scrubroom.E002"]
 
 
 def test_default_src_with_more_than_self_is_forum_e002(settings):
     # 'none' is an allowed source on its own, so only E002 (not E003) fires here.
     settings.SECURE_CSP = {**GOOD_CSP, "default-src": [CSP.SELF, CSP.NONE]}
-    assert ids(check_content_security_policy(None)) == ["forum.E002"]
+    assert ids(check_content_security_policy(None)) == ["scrubroom.E002"]
 
 
 def test_default_src_with_a_cdn_is_both_e002_and_e003(settings):
     settings.SECURE_CSP = {**GOOD_CSP, "default-src": [CSP.SELF, "https://cdn.example.com"]}
-    assert sorted(ids(check_content_security_policy(None))) == ["forum.E002", "forum.E003"]
+    assert sorted(ids(check_content_security_policy(None))) == ["scrubroom.E002", "scrubroom.E003"]
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def test_any_directive_with_a_source_other_than_self_or_none_is_forum_e003(
 ):
     settings.SECURE_CSP = {**GOOD_CSP, directive: [CSP.SELF, source]}
     errors = check_content_security_policy(None)
-    assert ids(errors) == ["forum.E003"]
+    assert ids(errors) == ["scrubroom.E003"]
     assert directive in errors[0].msg
     assert source in errors[0].msg
 

@@ -39,6 +39,8 @@ APPLICANT = PUBLIC | {
     "member_delete_account",
     "data_residency",
     "account_reauthenticate",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
     "account_email",
     "account_change_password",
     "account_set_password",

@@ -1,6 +1,6 @@
-"""ASGI entry point: `daphne forum.asgi:application`.
+"""ASGI entry point: `daphne scrubroom.asgi:application`.
 
-HTTP goes to Django; websockets (live threads, issue #7) are authenticated from the session
+HTTP goes to Django; websockets (live threads) are authenticated from the session
 and accepted only from this site's own hosts.
 """
 
@@ -8,12 +8,12 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrubroom.settings")
 django_asgi_app = get_asgi_application()
 
 # Daphne, unlike runserver, runs no system checks. Refuse to serve with any error among them,
 # above all a data store outside the deployment's region.
-from forum.residency import refuse_to_start_on_errors  # noqa: E402
+from scrubroom.residency import refuse_to_start_on_errors  # noqa: E402
 
 refuse_to_start_on_errors()
 
@@ -21,7 +21,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from forum.routing import websocket_urlpatterns  # noqa: E402
+from scrubroom.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -16,7 +16,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import checks
 from django.core.files.storage import storages
+from django.core.management.base import SystemCheckError
 from django.db import connections
 from django.utils.translation import gettext_lazy as _
 
@@ -274,9 +276,6 @@ def declared_hosts() -> set[str]:
 
 def refuse_to_start_on_errors() -> None:
     """Run every system check, the store observations included; raise on any error."""
-    from django.core import checks
-    from django.core.management.base import SystemCheckError
-
     messages = checks.run_checks(databases=["default"])
     errors = [message for message in messages if message.is_serious()]
     if errors:

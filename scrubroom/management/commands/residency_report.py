@@ -11,7 +11,7 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from forum import residency
+from scrubroom import residency
 
 
 class Command(BaseCommand):

@@ -108,7 +108,7 @@ ALLOWED_HOSTS = env_list("SCRUBROOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] i
 CSRF_TRUSTED_ORIGINS = env_list("SCRUBROOM_CSRF_TRUSTED_ORIGINS", [])
 
 # The deployment's region. Every data store declares its own region below, and the system
-# checks in forum/residency.py refuse to start unless they all match this one.
+# checks in scrubroom/residency.py refuse to start unless they all match this one.
 SCRUBROOM_REGION = env_str("SCRUBROOM_REGION", "local" if DEBUG else "")
 if not SCRUBROOM_REGION:
     raise ImproperlyConfigured("SCRUBROOM_REGION is required (e.g. eu-central)")
@@ -137,12 +137,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "forum.apps.ScrubroomAdminConfig",
+    "scrubroom.apps.ScrubroomAdminConfig",
     "channels",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "scrubroom",
     "forum",
     "members",
     "moderation",
@@ -164,8 +165,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
 ]
 
-ROOT_URLCONF = "forum.urls"
-ASGI_APPLICATION = "forum.asgi.application"
+ROOT_URLCONF = "scrubroom.urls"
+ASGI_APPLICATION = "scrubroom.asgi.application"
 WSGI_APPLICATION = None
 
 TEMPLATES = [
@@ -179,7 +180,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "forum.context_processors.notifications",
+                "scrubroom.context_processors.notifications",
             ],
         },
     },
@@ -384,7 +385,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     # A second line of defence: even a message that slipped through loses its email
     # addresses (Django logs request paths, and database errors quote the failing row).
-    "filters": {"redact": {"()": "forum.logs.RedactPersonalData"}},
+    "filters": {"redact": {"()": "scrubroom.logs.RedactPersonalData"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("SCRUBROOM_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

@@ -1,4 +1,4 @@
-"""Websocket routes (forum/asgi.py serves them behind the origin check and session auth)."""
+"""Websocket routes (scrubroom/asgi.py serves them behind the origin check and session auth)."""
 
 from django.urls import path
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.csp import CSP
 
+from scrubroom import residency
+
 ALLOWED_CSP_SOURCES = {CSP.SELF, CSP.NONE}
 
 
@@ -19,7 +21,7 @@ def check_allowed_hosts(app_configs, **kwargs) -> list[Error]:
         return [
             Error(
                 "SCRUBROOM_ALLOWED_HOSTS must name the site's hosts, not '*'.",
-                id="forum.E001",
+                id="scrubroom.E001",
             )
         ]
     return []
@@ -31,14 +33,16 @@ def check_content_security_policy(app_configs, **kwargs) -> list[Error]:
     policy = getattr(settings, "SECURE_CSP", None) or {}
     errors = []
     if list(policy.get("default-src", [])) != [CSP.SELF]:
-        errors.append(Error("SECURE_CSP must set default-src to 'self' alone.", id="forum.E002"))
+        errors.append(
+            Error("SECURE_CSP must set default-src to 'self' alone.", id="scrubroom.E002")
+        )
     for directive, sources in policy.items():
         outside = [source for source in sources if source not in ALLOWED_CSP_SOURCES]
         if outside:
             errors.append(
                 Error(
                     f"SECURE_CSP {directive} allows {outside}; only 'self' and 'none' are allowed.",
-                    id="forum.E003",
+                    id="scrubroom.E003",
                 )
             )
     return errors
@@ -47,8 +51,6 @@ def check_content_security_policy(app_configs, **kwargs) -> list[Error]:
 @register("residency")
 def check_declared_regions(app_configs, **kwargs) -> list[CheckMessage]:
     """Every store declares a region, and it is the deployment's (no I/O: runs everywhere)."""
-    from forum import residency
-
     messages: list[CheckMessage] = []
     for store in residency.stores():
         verdict = residency.judge(store, observe=False)
@@ -57,7 +59,7 @@ def check_declared_regions(app_configs, **kwargs) -> list[CheckMessage]:
                 Error(
                     f"{store.name} ({store.backend}) declares no region.",
                     hint=f"Set {store.setting} to {settings.SCRUBROOM_REGION!r}.",
-                    id="forum.E010",
+                    id="scrubroom.E010",
                 )
             )
         elif verdict.verdict == "mismatch":
@@ -66,7 +68,7 @@ def check_declared_regions(app_configs, **kwargs) -> list[CheckMessage]:
                     f"{store.name} ({store.backend}) is in {store.declared!r}, "
                     f"but this deployment is in {settings.SCRUBROOM_REGION!r}.",
                     hint=f"Move the store, or correct {store.setting}.",
-                    id="forum.E011",
+                    id="scrubroom.E011",
                 )
             )
     layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
@@ -76,7 +78,7 @@ def check_declared_regions(app_configs, **kwargs) -> list[CheckMessage]:
                 "The in-memory channel layer does not cross processes: with more than one "
                 "server process, live updates reach only viewers on the same process.",
                 hint="Set SCRUBROOM_REDIS_URL for a deployment with several processes.",
-                id="forum.W010",
+                id="scrubroom.W010",
             )
         )
     return messages
@@ -89,8 +91,6 @@ def check_observed_regions(app_configs, databases=None, **kwargs) -> list[CheckM
     Tagged `database`, so it runs in `migrate`, `check --database default`, at ASGI start-up
     and in `residency_report`, but not on every management command.
     """
-    from forum import residency
-
     if not databases:
         return []
     messages: list[CheckMessage] = []
@@ -103,7 +103,7 @@ def check_observed_regions(app_configs, databases=None, **kwargs) -> list[CheckM
                 Error(
                     f"{store.name}: {verdict.detail}.",
                     hint="The data is not where it was declared to be; do not start.",
-                    id="forum.E012",
+                    id="scrubroom.E012",
                 )
             )
         elif verdict.verdict == "unverified":
@@ -111,7 +111,7 @@ def check_observed_regions(app_configs, databases=None, **kwargs) -> list[CheckM
                 Error(
                     f"{store.name}: {verdict.detail}.",
                     hint="Scrubroom will not start until it can confirm the store's region.",
-                    id="forum.E013",
+                    id="scrubroom.E013",
                 )
             )
     return messages
@@ -145,7 +145,7 @@ def check_redis_read_timeout(app_configs, **kwargs) -> list[CheckMessage]:
                     f"The channel layer's Redis read timeout ({timeout} s) does not outlast "
                     f"its blocking receive ({blocking} s): idle websockets would be closed.",
                     hint="Set socket_timeout in CHANNEL_LAYERS hosts above the receive time.",
-                    id="forum.E020",
+                    id="scrubroom.E020",
                 )
             )
     return messages
