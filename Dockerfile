@@ -14,11 +14,18 @@ COPY requirements/base.txt ./requirements/base.txt
 RUN pip install --require-hashes -r requirements/base.txt
 
 COPY pyproject.toml README.md ./
+# Every package of the import contract (pyproject.toml), from the project down to the leaves.
 COPY scrubroom ./scrubroom
-COPY forum ./forum
-COPY members ./members
 COPY moderation ./moderation
+COPY privacy ./privacy
+COPY forum ./forum
 COPY uploads ./uploads
+COPY members ./members
+COPY review ./review
+COPY audit ./audit
+COPY live ./live
+COPY phi ./phi
+COPY privatefiles ./privatefiles
 COPY templates ./templates
 COPY static ./static
 COPY manage.py ./

@@ -63,7 +63,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(RUN_ENV) $(BIN)/mypy .
-	# (the import contract joins once the apps depend in one direction)
+	$(BIN)/lint-imports --no-cache
 
 migrations-check: venv
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

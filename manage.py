@@ -12,7 +12,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrubroom.settings")
     if sys.argv[1:2] and sys.argv[1] in DEVELOPMENT_ONLY_COMMANDS:
         os.environ.setdefault("SCRUBROOM_DEBUG", "1")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
 
     execute_from_command_line(sys.argv)
 

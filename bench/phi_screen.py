@@ -1,4 +1,4 @@
-"""Precision and recall of the PHI screen (forum/phi.py) on a labelled set.
+"""Precision and recall of the PHI screen (the phi package) on a labelled set.
 
     .venv/bin/python bench/phi_screen.py [-v] [SET.jsonl ...]
 
@@ -27,7 +27,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from forum import phi  # noqa: E402
+import phi  # noqa: E402
 
 NAMES = {"name"}
 

@@ -17,7 +17,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forum import live, markdown, phi, search
+import phi
+from audit.log import record
+from forum import events, markdown, search
 from forum.models import (
     Case,
     Follow,
@@ -29,10 +31,10 @@ from forum.models import (
     ThreadEvent,
 )
 from forum.permissions import check_can_mark_helpful, check_can_reply, check_is_author
+from live import broadcast
 from members.models import User
-from moderation import queue
-from moderation.audit import record
-from moderation.models import ReviewItem
+from review import queue
+from review.models import ReviewItem
 from uploads import actions as upload_actions
 from uploads.models import Upload
 
@@ -112,9 +114,9 @@ def _queue_if_held(post: Case | Reply, *, part: str = "post") -> None:
     queue.open_item(
         ReviewItem.Kind.HELD_POST,
         post,
-        specialty=case.specialty,
+        specialty_id=case.specialty_id,
         evidence={
-            **queue.post_snapshot(post),
+            **post.as_evidence(),
             "part": part,
             "findings": post.held_findings,
             "justification": post.held_justification,
@@ -193,7 +195,7 @@ def edit_case(
     case.save()
     upload_actions.attach(images, case=case)
     _queue_if_held(case)
-    live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
+    events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     return case
 
 
@@ -217,7 +219,7 @@ def _tombstone_case(case: Case) -> None:
     case.tags.clear()
     case.revisions.all().delete()
     upload_actions.delete_uploads(Upload.objects.filter(case=case))
-    live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
+    events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
 
 
 @transaction.atomic
@@ -246,7 +248,7 @@ def post_outcome(case: Case, *, by: User, text: str, justification: str = "") ->
     if case.outcome_state == PostState.PUBLISHED and first and case.is_published:
         _notify_followers(case, kind=Notification.Kind.OUTCOME, actor=by)
     _queue_if_held(case, part="outcome")
-    live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
+    events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     return case
 
 
@@ -280,7 +282,7 @@ def create_reply(
     if reply.is_published:
         _count_published_reply(case, +1, now=now)
         _notify_followers(case, kind=Notification.Kind.REPLY, actor=author, reply=reply)
-        live.emit(case, ThreadEvent.Kind.REPLY, reply=reply)
+        events.emit(case, ThreadEvent.Kind.REPLY, reply=reply)
     Follow.objects.get_or_create(user=author, case=case)
     upload_actions.attach(images, reply=reply)
     _queue_if_held(reply)
@@ -319,7 +321,7 @@ def edit_reply(
     elif not was_published and reply.is_published:
         _count_published_reply(reply.case, +1)
     _queue_if_held(reply)
-    live.emit(reply.case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
+    events.emit(reply.case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
     return reply
 
 
@@ -341,7 +343,7 @@ def _tombstone_reply(reply: Reply) -> None:
     reply.save()
     reply.revisions.all().delete()
     upload_actions.delete_uploads(Upload.objects.filter(reply=reply))
-    live.emit(reply.case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
+    events.emit(reply.case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
 
 
 @transaction.atomic
@@ -355,7 +357,7 @@ def mark_helpful(reply: Reply, *, by: User, helpful: bool = True) -> None:
         answered = case.replies.filter(helpful_at__isnull=False).exists()
         case.status = Case.Status.ANSWERED if answered else Case.Status.OPEN
         case.save(update_fields=["status"])
-    live.emit(case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
+    events.emit(case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
 
 
 def follow(case: Case, *, user: User) -> None:
@@ -378,8 +380,17 @@ def _notify_followers(
         Notification(user_id=user_id, case=case, reply=reply, kind=kind) for user_id in followers
     )
     for notification in created:
-        live.notify_user(notification.user_id, {"type": "notify"})
+        broadcast.notify_user(notification.user_id, {"type": "notify"})
     return created
+
+
+def notify_author(user: User | None, case: Case, message: str) -> None:
+    """Tell a member, in the app, what a moderator decided about their content and why."""
+    if user is not None:
+        Notification.objects.create(
+            user=user, case=case, kind=Notification.Kind.MODERATION, message=message
+        )
+        broadcast.notify_user(user.pk, {"type": "notify"})
 
 
 def mark_notifications_read(user: User) -> int:
@@ -408,11 +419,16 @@ def delete_posts_of(user: User) -> None:
 # Moderation of posts (moderation/actions.py decides; these change the posts) -----------
 
 
+def image_approved(upload: Upload) -> None:
+    """An approved image appears on its thread, live."""
+    events.emit(upload.the_case, ThreadEvent.Kind.IMAGE, reply=upload.reply)
+
+
 def _emit_changed(post: Case | Reply) -> None:
     if isinstance(post, Reply):
-        live.emit(post.case, ThreadEvent.Kind.REPLY_CHANGED, reply=post)
+        events.emit(post.case, ThreadEvent.Kind.REPLY_CHANGED, reply=post)
     else:
-        live.emit(post, ThreadEvent.Kind.CASE_CHANGED)
+        events.emit(post, ThreadEvent.Kind.CASE_CHANGED)
 
 
 def _case_of(post: Case | Reply) -> Case:
@@ -432,19 +448,19 @@ def publish_held(post: Case | Reply, *, by: User, note: str = "") -> None:
         post.search_text = search.document(post)
         post.save()
         _notify_followers(post, kind=Notification.Kind.OUTCOME, actor=by)
-        live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
+        events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     else:
         post.state = PostState.PUBLISHED
         post.save(update_fields=["state"])
         if isinstance(post, Reply):
             _count_published_reply(case, +1, now=timezone.now())
             _notify_followers(case, kind=Notification.Kind.REPLY, actor=by, reply=post)
-            live.emit(case, ThreadEvent.Kind.REPLY, reply=post)
+            events.emit(case, ThreadEvent.Kind.REPLY, reply=post)
         else:
-            live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
+            events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     record(actor=by, action="post.publish", target=post, reason=note)
     queue.close_items_for(post, by=by, decision="publish", note=note)
-    upload_actions.notify_author(post.author, case, _("A moderator published your post."))
+    notify_author(post.author, case, _("A moderator published your post."))
 
 
 @transaction.atomic
@@ -458,7 +474,7 @@ def return_to_author(post: Case | Reply, *, by: User, reason: str, note: str = "
     post.save()
     record(actor=by, action="post.return", target=post, reason=reason, note=note)
     queue.close_items_for(post, by=by, decision="return", note=note, message=reason)
-    upload_actions.notify_author(
+    notify_author(
         post.author,
         _case_of(post),
         _("A moderator returned your post: %(why)s Edit it and post again.") % {"why": reason},
@@ -483,7 +499,7 @@ def hide_post(post: Case | Reply, *, by: User | None, reason: str, pending: bool
         reason=reason,
     )
     if not pending:
-        upload_actions.notify_author(
+        notify_author(
             post.author, _case_of(post), _("A moderator hid your post: %(why)s") % {"why": reason}
         )
 
@@ -507,11 +523,11 @@ def lock_case(case: Case, *, by: User, reason: str) -> None:
     case.moderation_reason = case.moderation_reason or ""
     case.save(update_fields=["locked_at"])
     record(actor=by, action="case.lock", target=case, reason=reason)
-    live.emit(case, ThreadEvent.Kind.CASE_CHANGED)
+    events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
 
 
 def warn_author(post: Case | Reply, *, by: User, message: str) -> None:
     record(actor=by, action="member.warn", target=post, reason=message, author=post.author_id)
-    upload_actions.notify_author(
+    notify_author(
         post.author, _case_of(post), _("A moderator's warning: %(why)s") % {"why": message}
     )

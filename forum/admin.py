@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.log import record
 from forum.models import Specialty
-from moderation.audit import record
+from members.models import User
 
 
 @admin.register(Specialty)
@@ -19,7 +22,7 @@ class SpecialtyAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Specialty, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         record(
-            actor=request.user,
+            actor=cast(User, request.user),  # the admin site lets only signed-in admins in
             action="specialty.change" if change else "specialty.add",
             target=obj,
             fields=sorted(form.changed_data),

@@ -10,9 +10,10 @@ class ForumConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing models here would run before the registry is ready: ready() is the hook.
-        from django.db.models.signals import post_migrate
+        # Imported here: models may be imported only once the app registry is ready.
+        from django.db.models.signals import post_migrate  # noqa: PLC0415
 
-        from forum.search import ensure_index_after_migrate
+        from forum.search import ensure_index_after_migrate  # noqa: PLC0415
 
         # A seam we do not own: on SQLite, a migration that rebuilds the case table drops
         # the search triggers with it; put them back after every migrate.

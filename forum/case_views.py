@@ -18,9 +18,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forum import actions, live, markdown, phi
+import phi
+from forum import actions, events, markdown
 from forum.forms import CaseForm, OutcomeForm, ReplyForm
-from forum.models import Case, Follow, Notification, PostState, Reply, Specialty
+from forum.models import Case, Follow, Notification, PostState, Specialty
 from forum.permissions import (
     can_see_reply,
     check_can_read_revisions,
@@ -30,8 +31,9 @@ from forum.permissions import (
     get_reply_or_404,
     is_moderator_of,
 )
+from members.models import User
 from members.permissions import MemberRequest
-from moderation.models import Flag
+from review.models import Flag
 from uploads import actions as upload_actions
 from uploads.models import Upload
 from uploads.scrub import Refused
@@ -234,7 +236,7 @@ def _quote_initial(request: MemberRequest, case: Case) -> dict[str, Any]:
     return {"body": markdown.quote(quoted.body, attribution=author), "quotes": quoted.pk}
 
 
-def _visible_images(images: list[Upload], user, moderator: bool) -> list[Upload]:
+def _visible_images(images: list[Upload], user: User, moderator: bool) -> list[Upload]:
     """Approved images for everyone; pending ones for their uploader and moderators."""
     return [
         image for image in images if image.is_approved or moderator or image.uploader_id == user.pk
@@ -274,7 +276,7 @@ def _thread(
     rejected_images = [image for image in images if image.state == rejected]
     context = {
         "rejected_images": rejected_images,
-        "last_event": live.last_event_id(case),
+        "last_event": events.last_event_id(case),
         "case_images": case_images,
         "drafts": drafts_for(request, reply_form),
         "rejection_reasons": Upload.RejectionReason.choices,
@@ -464,37 +466,6 @@ def reply_revisions(request: MemberRequest, pk: int) -> HttpResponse:
     )
 
 
-# Flags --------------------------------------------------------------------------------------
-
-
-def _flag(request: MemberRequest, post: Case | Reply) -> HttpResponse:
-    from moderation.actions import FlagRefused, flag
-
-    try:
-        flag(
-            post,
-            by=request.user,
-            reason=request.POST.get("reason", ""),
-            citation=request.POST.get("citation", "").strip()[:300],
-            note=request.POST.get("note", "").strip()[:2000],
-        )
-    except FlagRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Thank you. A moderator will look at it."))
-    return redirect(post)
-
-
-@require_POST
-def case_flag(request: MemberRequest, pk: int) -> HttpResponse:
-    return _flag(request, get_case_or_404(request.user, pk))
-
-
-@require_POST
-def reply_flag(request: MemberRequest, pk: int) -> HttpResponse:
-    return _flag(request, get_reply_or_404(request.user, pk))
-
-
 # Live: the fallback for blocked websockets, and the fragments the page fetches ------------
 
 
@@ -506,9 +477,9 @@ def case_events(request: MemberRequest, pk: int) -> JsonResponse:
         after = max(0, int(request.GET.get("after", "0")))
     except ValueError:
         return JsonResponse({"error": "after must be a number"}, status=400)
-    events = live.events_after(case, after)
+    missed = events.events_after(case, after)
     return JsonResponse(
-        {"events": events[: live.MAX_REPLAY], "reload": len(events) > live.MAX_REPLAY}
+        {"events": missed[: events.MAX_REPLAY], "reload": len(missed) > events.MAX_REPLAY}
     )
 
 

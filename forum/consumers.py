@@ -9,67 +9,27 @@ for moderators, the queue count. Both close at once when the member's sessions e
 from __future__ import annotations
 
 import asyncio
-import json
-import time
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 
-from forum import fanout, live, presence
+from forum import events
+from forum.models import Case, Notification
+from forum.permissions import can_see_case
+from live import presence, relay
+from live.groups import case_group, moderation_group, user_group
+from live.sockets import CLOSE_FORBIDDEN, GuardedSocket
+from members.models import User
+from review.models import ReviewItem
 
-MAX_MESSAGE_BYTES = 2048  # a client sends only small control messages
-RATE_WINDOW_SECONDS = 10.0
-RATE_LIMIT = 30  # messages per window, then the socket is closed
 HEARTBEAT_SECONDS = presence.TTL_SECONDS / 3
 
-# Close codes the page acts on: do not reconnect after these.
-CLOSE_FORBIDDEN = 4403
-CLOSE_SIGNED_OUT = 4401
-CLOSE_TOO_MANY = 4429
-CLOSE_TOO_BIG = 1009
 
-
-def _member(user_id: int):
-    from members.models import User
-
+def _member(user_id: int) -> User | None:
     return User.objects.select_related("profile").filter(pk=user_id).first()
 
 
-class _Guarded(AsyncWebsocketConsumer):
-    """Message size and rate caps, and the end-of-session close, for both consumers."""
-
-    user_id: int
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
-        if bytes_data is not None or text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
-            await self.close(code=CLOSE_TOO_BIG)
-            return
-        now = time.monotonic()
-        window = [t for t in getattr(self, "_recent", []) if now - t < RATE_WINDOW_SECONDS]
-        window.append(now)
-        self._recent = window
-        if len(window) > RATE_LIMIT:
-            await self.close(code=CLOSE_TOO_MANY)
-            return
-        try:
-            message = json.loads(text_data)
-        except ValueError:
-            return
-        if isinstance(message, dict):
-            await self.on_message(message)
-
-    async def on_message(self, message: dict[str, Any]) -> None:  # pragma: no cover
-        raise NotImplementedError
-
-    async def send_json(self, content: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(content, separators=(",", ":")))
-
-    async def session_end(self, message: dict[str, Any]) -> None:
-        await self.close(code=CLOSE_SIGNED_OUT)
-
-
-class ThreadConsumer(_Guarded):
+class ThreadConsumer(GuardedSocket):
     async def connect(self) -> None:
         user = self.scope.get("user")
         self.case_id = int(self.scope["url_route"]["kwargs"]["pk"])
@@ -81,12 +41,12 @@ class ThreadConsumer(_Guarded):
         if not allowed:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.group = live.case_group(self.case_id)
+        self.group = case_group(self.case_id)
         # Join before anything is read, so nothing falls between the catch-up and the live.
-        # Thread messages come through this process's relay (forum/fanout.py); the member's
+        # Thread messages come through this process's relay (live/relay.py); the member's
         # own group (session end) comes to this consumer's channel.
-        await fanout.join(self.channel_layer, self)
-        await self.channel_layer.group_add(live.user_group(self.user_id), self.channel_name)
+        await relay.join(self.channel_layer, self)
+        await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
         await self.accept()
         presence.arrived(self.case_id, self.user_id)
         await self._send_presence(await presence.touch(self.case_id, self.user_id, here=True))
@@ -97,17 +57,14 @@ class ThreadConsumer(_Guarded):
         if hasattr(self, "heartbeat"):
             self.heartbeat.cancel()
         if hasattr(self, "group"):
-            await fanout.leave(self)
+            await relay.leave(self)
             await presence.touch(self.case_id, self.user_id, here=False)
             presence.announce_soon(self.channel_layer, self.case_id)
-            await self.channel_layer.group_discard(live.user_group(self.user_id), self.channel_name)
+            await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
 
     @database_sync_to_async
     def check(self) -> tuple[bool, str]:
         """Fresh from the database: the member may have been suspended since connecting."""
-        from forum.models import Case
-        from forum.permissions import can_see_case
-
         member = _member(self.user_id)
         case = Case.objects.select_related("specialty").filter(pk=self.case_id).first()
         if member is None or case is None or not can_see_case(member, case):
@@ -118,15 +75,13 @@ class ThreadConsumer(_Guarded):
         """Close at once if the viewer may no longer see the case; True if still allowed."""
         allowed, _name = await self.check()
         if not allowed:
-            await fanout.leave(self)  # no more of this thread, not even the next message
+            await relay.leave(self)  # no more of this thread, not even the next message
             await self.close(code=CLOSE_FORBIDDEN)
         return allowed
 
     @database_sync_to_async
     def missed(self, after: int) -> list[dict[str, Any]]:
-        from forum.models import Case
-
-        return live.events_after(Case(pk=self.case_id), after)
+        return events.events_after(Case(pk=self.case_id), after)
 
     async def on_message(self, message: dict[str, Any]) -> None:
         if not await self.recheck():
@@ -137,10 +92,10 @@ class ThreadConsumer(_Guarded):
                 after = max(0, int(message.get("after", 0)))
             except (TypeError, ValueError):
                 return
-            events = await self.missed(after)
-            reload = len(events) > live.MAX_REPLAY
+            missed = await self.missed(after)
+            reload = len(missed) > events.MAX_REPLAY
             await self.send_json(
-                {"type": "events", "events": events[: live.MAX_REPLAY], "reload": reload}
+                {"type": "events", "events": missed[: events.MAX_REPLAY], "reload": reload}
             )
         elif kind == "typing":
             await self.channel_layer.group_send(
@@ -166,7 +121,7 @@ class ThreadConsumer(_Guarded):
                 presence.announce_soon(self.channel_layer, self.case_id)
 
 
-class MeConsumer(_Guarded):
+class MeConsumer(GuardedSocket):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -177,7 +132,7 @@ class MeConsumer(_Guarded):
         if groups is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.joined = [live.user_group(self.user_id), *groups]
+        self.joined = [user_group(self.user_id), *groups]
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -193,17 +148,14 @@ class MeConsumer(_Guarded):
         if member is None or not member.is_verified_member:
             return None
         if member.is_admin:
-            return [live.moderation_group(None)]
+            return [moderation_group(None)]
         return [
-            live.moderation_group(specialty_id)
+            moderation_group(specialty_id)
             for specialty_id in member.moderator_scopes.values_list("specialty_id", flat=True)
         ]
 
     @database_sync_to_async
     def counts(self) -> dict[str, int] | None:
-        from forum.models import Notification
-        from moderation.models import ReviewItem
-
         member = _member(self.user_id)
         if member is None or not member.is_verified_member:
             return None

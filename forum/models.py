@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from forum import search
+
+if TYPE_CHECKING:
+    from members.models import User
 
 
 class SpecialtyQuerySet(models.QuerySet["Specialty"]):
@@ -88,6 +96,19 @@ class PostStateMixin:
         return self.state == PostState.RETURNED
 
 
+def _evidence(post: Case | Reply, case: Case, text: dict[str, str]) -> dict[str, Any]:
+    return {
+        "post": post._meta.model_name,
+        "post_id": post.pk,
+        "case_id": case.pk,
+        "case_title": case.title,
+        "author_id": post.author_id,
+        "state": post.state,
+        "text": text,
+        "taken_at": timezone.now().isoformat(),
+    }
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def listed(self) -> CaseQuerySet:
         """What lists show every member: published cases, newest activity first."""
@@ -99,19 +120,17 @@ class CaseQuerySet(models.QuerySet["Case"]):
             "tags", "author__moderator_scopes__specialty"
         )
 
-    def by_author(self, user) -> CaseQuerySet:
+    def by_author(self, user: User) -> CaseQuerySet:
         """The author's own cases, held and published (not deleted), newest first."""
         return self.filter(author=user).exclude(state=PostState.DELETED).order_by("-created_at")
 
-    def followed_by(self, user) -> CaseQuerySet:
+    def followed_by(self, user: User) -> CaseQuerySet:
         return self.filter(follows__user=user, state=PostState.PUBLISHED).order_by(
             "-last_activity_at", "-pk"
         )
 
     def search(self, query: str) -> CaseQuerySet:
         """Full-text search over titles and text: FTS5 on SQLite, tsvector on PostgreSQL."""
-        from forum import search
-
         return search.filter_cases(self, query)
 
 
@@ -224,9 +243,12 @@ class Case(PostStateMixin, models.Model):
         return f"Case #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("case_detail", args=[self.pk])
+
+    def as_evidence(self) -> dict[str, Any]:
+        """What the case said and was, at this moment: kept as evidence on a review item."""
+        text = {name: getattr(self, name) for name in (*self.TEXT_FIELDS, "outcome")}
+        return _evidence(self, self, text)
 
     def sections(self) -> list[tuple[str, str, str]]:
         """(name, label, html) for each section that has text."""
@@ -280,6 +302,12 @@ class Reply(PostStateMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.case.get_absolute_url()}#reply-{self.pk}"
+
+    def as_evidence(self) -> dict[str, Any]:
+        """What the reply said and was, at this moment: kept as evidence on a review item."""
+        return _evidence(
+            self, self.case, {"body": self.body, "coi_disclosure": self.coi_disclosure}
+        )
 
 
 class Revision(models.Model):

@@ -1,4 +1,5 @@
-"""Who may see and do what with cases and replies. Shared by views and (later) consumers.
+"""Who may see and do what with cases, replies and their images. Shared by views, fragments,
+consumers, search and exports.
 
 As in members/permissions.py: Http404 when the object must stay unknown to this viewer (a
 held case is unknown to everyone but its author and its specialty's moderators),
@@ -7,20 +8,20 @@ PermissionDenied (403) when the viewer can see it but the action is not theirs.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from forum.models import Case, PostState, Reply
+from members.models import User
+from uploads.models import Upload
 
 
-def is_moderator_of(user: Any, case: Case) -> bool:
+def is_moderator_of(user: User, case: Case) -> bool:
     return bool(user.is_authenticated and user.moderates(case.specialty))
 
 
-def can_see_case(user: Any, case: Case) -> bool:
+def can_see_case(user: User, case: Case) -> bool:
     if not (user.is_authenticated and user.is_verified_member):
         return False
     if case.state in {PostState.HELD, PostState.RETURNED}:
@@ -29,14 +30,14 @@ def can_see_case(user: Any, case: Case) -> bool:
     return True
 
 
-def can_see_reply(user: Any, reply: Reply) -> bool:
+def can_see_reply(user: User, reply: Reply) -> bool:
     """Within a case the viewer can see: held replies only for their author and moderators."""
     if reply.state in {PostState.HELD, PostState.RETURNED}:
         return reply.author_id == user.pk or is_moderator_of(user, reply.case)
     return True
 
 
-def get_case_or_404(user: Any, pk: int) -> Case:
+def get_case_or_404(user: User, pk: int) -> Case:
     try:
         case = Case.objects.select_related("specialty", "author__profile").get(pk=pk)
     except Case.DoesNotExist:
@@ -46,7 +47,7 @@ def get_case_or_404(user: Any, pk: int) -> Case:
     return case
 
 
-def get_reply_or_404(user: Any, pk: int) -> Reply:
+def get_reply_or_404(user: User, pk: int) -> Reply:
     try:
         reply = Reply.objects.select_related("case__specialty", "author__profile").get(pk=pk)
     except Reply.DoesNotExist:
@@ -56,14 +57,14 @@ def get_reply_or_404(user: Any, pk: int) -> Reply:
     return reply
 
 
-def check_can_reply(user: Any, case: Case) -> None:
+def check_can_reply(user: User, case: Case) -> None:
     if not case.is_published:
         raise PermissionDenied(_("This case is not open for replies."))
     if case.locked_at:
         raise PermissionDenied(_("A moderator locked this thread: no new replies."))
 
 
-def check_is_author(user: Any, post: Case | Reply) -> None:
+def check_is_author(user: User, post: Case | Reply) -> None:
     """Edits, deletion and outcomes are the author's own."""
     if post.author_id != user.pk:
         raise PermissionDenied(_("Only the author can do this."))
@@ -73,13 +74,47 @@ def check_is_author(user: Any, post: Case | Reply) -> None:
         raise PermissionDenied(_("A moderator hid this post; it cannot be edited."))
 
 
-def check_can_mark_helpful(user: Any, reply: Reply) -> None:
+def check_can_mark_helpful(user: User, reply: Reply) -> None:
     if reply.case.author_id != user.pk:
         raise PermissionDenied(_("Only the case's author can mark replies as helpful."))
     if not reply.is_published:
         raise PermissionDenied(_("Only published replies can be marked helpful."))
 
 
-def check_can_read_revisions(user: Any, case: Case) -> None:
+def check_can_read_revisions(user: User, case: Case) -> None:
     if not is_moderator_of(user, case):
         raise PermissionDenied(_("Only this specialty's moderators can read earlier versions."))
+
+
+# Images: seen through the post they belong to. Anyone else gets 404.
+
+
+def can_see_image(user: User, upload: Upload) -> bool:
+    """An image is shown to its uploader, to the moderators of its case's specialty, and,
+    once a moderator has approved it, to every member who can see the post it belongs to."""
+    if not (user.is_authenticated and user.is_verified_member) or not upload.file:
+        return False
+    if upload.uploader_id == user.pk:
+        return True
+    if upload.state == Upload.State.DRAFT:
+        return False
+    case = upload.the_case
+    if case is None or case.is_deleted:
+        return False
+    if is_moderator_of(user, case):
+        return upload.state in {Upload.State.PENDING, Upload.State.APPROVED}
+    if upload.state != Upload.State.APPROVED or not can_see_case(user, case):
+        return False
+    return upload.reply is None or (upload.reply.is_published and can_see_reply(user, upload.reply))
+
+
+def get_image_or_404(user: User, pk: int) -> Upload:
+    try:
+        upload = Upload.objects.select_related("case__specialty", "reply__case__specialty").get(
+            pk=pk
+        )
+    except Upload.DoesNotExist:
+        raise Http404 from None
+    if not can_see_image(user, upload):
+        raise Http404
+    return upload

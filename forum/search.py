@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models.expressions import RawSQL
 
@@ -29,8 +30,6 @@ def filter_cases(queryset: CaseQuerySet, query: str) -> CaseQuerySet:
     if not words:
         return queryset.none()
     if connections[queryset.db].vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
         vector = SearchVector("search_text", config=CONFIG)
         # Prefix matching, every word required: "lap chole" finds "laparoscopic cholecystectomy".
         tsquery = SearchQuery(

@@ -1,8 +1,8 @@
-"""The discussion's pages: specialties, cases, replies, search, notifications."""
+"""The discussion's pages: specialties, cases, replies, their images, search, notifications."""
 
 from django.urls import path
 
-from forum import case_views, views
+from forum import case_views, image_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,11 +21,13 @@ urlpatterns = [
     path("replies/<int:pk>/delete/", case_views.reply_delete, name="reply_delete"),
     path("replies/<int:pk>/helpful/", case_views.reply_helpful, name="reply_helpful"),
     path("replies/<int:pk>/revisions/", case_views.reply_revisions, name="reply_revisions"),
+    path("uploads/", image_views.upload_create, name="upload_create"),
+    path("uploads/<int:pk>/", image_views.upload_image, name="upload_image"),
+    path("uploads/<int:pk>/redact/", image_views.upload_redact, name="upload_redact"),
+    path("uploads/<int:pk>/discard/", image_views.upload_discard, name="upload_discard"),
     path("search/", case_views.search, name="search"),
     path("notifications/", case_views.notifications, name="notifications"),
     path("notifications/read/", case_views.notifications_read, name="notifications_read"),
-    path("cases/<int:pk>/flag/", case_views.case_flag, name="case_flag"),
     path("cases/<int:pk>/events/", case_views.case_events, name="case_events"),
     path("replies/<int:pk>/fragment/", case_views.reply_fragment, name="reply_fragment"),
-    path("replies/<int:pk>/flag/", case_views.reply_flag, name="reply_flag"),
 ]

@@ -7,8 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from forum.models import Specialty
-from members.models import User
-from moderation.models import ModeratorScope
+from members.models import ModeratorScope, User
 
 
 @require_GET

@@ -1,4 +1,5 @@
 """Verbs that change a membership: apply, decide, suspend, reinstate, deactivate, grant roles.
+(A member's erasure of their own account touches every app: privacy/erasure.py.)
 
 Each verb checks the actor's permission, changes the rows in one transaction, appends an
 audit entry for every admin action, and sends its email only after the commit.
@@ -7,6 +8,7 @@ audit entry for every admin action, and sends its email only after the commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -16,16 +18,16 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from forum import actions as forum_actions
-from forum import live
-from forum.models import Specialty
-from members.models import Application, CredentialDocument, Profile, User
+from audit.log import record
+from live import broadcast
+from members.models import Application, CredentialDocument, ModeratorScope, Profile, User
 from members.permissions import check_can_grant, check_is_admin
-from moderation import queue
-from moderation.audit import record
-from moderation.models import ModeratorScope, ReviewItem
-from uploads import actions as upload_actions
-from uploads.models import Upload
+from privatefiles import delete_after_commit
+from review import queue
+from review.models import ReviewItem
+
+if TYPE_CHECKING:
+    from forum.models import Specialty
 
 
 class InvalidTransition(Exception):
@@ -83,19 +85,12 @@ def _delete_documents(application: Application) -> None:
     documents = list(application.documents.all())
     for document in documents:
         document.delete()
-    _delete_files_after_commit(documents)
+    delete_credential_files_after_commit(documents)
 
 
-def _delete_files_after_commit(documents: Iterable[CredentialDocument]) -> None:
-    """Delete the files only once the rows are gone for good."""
-    names = [document.file.name for document in documents if document.file.name]
-    storage = CredentialDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
-
-    def delete_files() -> None:
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete_files)
+def delete_credential_files_after_commit(documents: Iterable[CredentialDocument]) -> None:
+    """Delete the documents' files only once the rows are gone for good."""
+    delete_after_commit(document.file.name or "" for document in documents)
 
 
 def _email_applicant(application: Application, template: str) -> None:
@@ -174,7 +169,7 @@ def end_all_sessions(user: User) -> int:
     sessions = list(UserSession.objects.filter(user=user))
     for user_session in sessions:
         user_session.end()
-    live.end_sessions(user.pk)  # and every open live connection, at once
+    broadcast.end_sessions(user.pk)  # and every open live connection, at once
     return len(sessions)
 
 
@@ -237,48 +232,6 @@ def deactivate_member(member: User, *, by: User, reason: str) -> None:
         member.is_admin = False
         member.save(update_fields=["is_admin"])
     transaction.on_commit(lambda: end_all_sessions(member))
-
-
-# Erasure ----------------------------------------------------------------------------------
-
-# What happens to a departing member's posts, their choice (GDPR Art. 17).
-POSTS_ANONYMISE = "anonymise"  # posts stay, shown as by "former member"
-POSTS_DELETE = "delete"  # posts become tombstones, their text and images gone
-POSTS_CHOICES = (POSTS_ANONYMISE, POSTS_DELETE)
-
-
-@transaction.atomic
-def delete_own_account(user: User, *, posts: str) -> None:
-    """Remove the member's account and everything personal; their posts as they chose.
-
-    The audit log keeps one entry with a neutral label: that member #N deleted their account,
-    and when. Files are deleted from storage after the commit.
-    """
-    if posts not in POSTS_CHOICES:
-        raise ValueError(f"posts must be one of {POSTS_CHOICES}")
-    if user.is_admin:
-        # The last admin deleting themselves would lock everyone out of verification.
-        raise InvalidTransition("Ask another admin to remove your admin role first")
-    user = User.objects.select_for_update().get(pk=user.pk)
-    documents = list(CredentialDocument.objects.filter(application__user=user))
-    label = f"Former member #{user.pk}"
-    record(
-        actor=user,
-        action="member.account_deleted",
-        target=user,
-        actor_label=label,
-        target_label=label,
-        posts=posts,
-    )
-    end_all_sessions(user)
-    # Their images go whatever they chose for their text (rows now, files after commit).
-    upload_actions.delete_uploads(Upload.objects.filter(uploader=user))
-    if posts == POSTS_DELETE:
-        forum_actions.delete_posts_of(user)
-    else:
-        forum_actions.anonymise_posts_of(user)
-    user.delete()  # profile, application, documents, roles, emails, second factors cascade
-    _delete_files_after_commit(documents)
 
 
 # Roles ------------------------------------------------------------------------------------

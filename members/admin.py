@@ -4,8 +4,8 @@ from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.models import Group
 
-from members.models import Application, User
-from moderation.admin import ReadOnlyAdmin
+from audit.admin import ReadOnlyAdmin
+from members.models import Application, ModeratorScope, User
 
 
 @admin.register(User)
@@ -44,3 +44,8 @@ class AuthenticatorAdmin(ReadOnlyAdmin):
 class UserSessionAdmin(ReadOnlyAdmin):
     list_display = ["user", "created_at", "last_seen_at"]
     exclude = ["session_key"]
+
+
+@admin.register(ModeratorScope)
+class ModeratorScopeAdmin(ReadOnlyAdmin):
+    list_display = ["user", "specialty", "granted_at"]

@@ -6,4 +6,4 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
-        from members import checks  # noqa: F401  (registers system checks)
+        from members import checks  # noqa: F401, PLC0415  (registers the system checks)

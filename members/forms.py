@@ -4,8 +4,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from forum.models import Specialty
-from members.models import Profile
+from members.models import Profile, specialties
 
 MAX_DOCUMENTS = 5
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -63,7 +62,7 @@ class CredentialDocumentsField(forms.FileField):
 
 
 class ApplicationForm(forms.ModelForm):
-    specialty = forms.ModelChoiceField(queryset=Specialty.objects.active(), label=_("Specialty"))
+    specialty = forms.ModelChoiceField(queryset=specialties().active(), label=_("Specialty"))
     documents = CredentialDocumentsField(
         label=_("Credential documents (optional)"),
         help_text=_(
@@ -141,7 +140,7 @@ class RoleForm(forms.Form):
         choices=[("", _("Choose…")), *ACTIONS],
         error_messages={"required": _("Choose what to do.")},
     )
-    specialty = forms.ModelChoiceField(queryset=Specialty.objects.active(), required=False)
+    specialty = forms.ModelChoiceField(queryset=specialties().active(), required=False)
     reason = forms.CharField(
         label=_("Reason (kept in the audit log)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -153,17 +152,3 @@ class RoleForm(forms.Form):
         if cleaned.get("action", "").endswith("_moderator") and not cleaned.get("specialty"):
             self.add_error("specialty", _("Choose the specialty."))
         return cleaned
-
-
-class DeleteAccountForm(forms.Form):
-    posts = forms.ChoiceField(
-        label=_("Your cases and replies"),
-        choices=[
-            ("anonymise", _("Keep them for colleagues to learn from, shown as by “former member”")),
-            ("delete", _("Delete them: each becomes a “deleted” placeholder in its thread")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    confirm = forms.BooleanField(
-        label=_("I understand that my account, profile and images are deleted for good."),
-    )

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privatefiles import private_storage
+
 if TYPE_CHECKING:
-    from forum.models import Specialty
+    from forum.models import Specialty, SpecialtyQuerySet
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -100,9 +101,7 @@ class User(AbstractBaseUser):
         return self.is_staff
 
     def moderated_specialties(self) -> models.QuerySet[Specialty]:
-        from forum.models import Specialty
-
-        return Specialty.objects.filter(moderator_scopes__user=self)
+        return specialties().filter(moderator_scopes__user=self)
 
     @property
     def is_moderator(self) -> bool:
@@ -196,10 +195,6 @@ class Application(models.Model):
         return self.status == self.Status.PENDING
 
 
-def private_storage():
-    return storages["private"]
-
-
 def credential_path(instance: CredentialDocument, filename: str) -> str:
     # Random names: the applicant's own file name may carry their name or licence number.
     return f"credentials/{uuid.uuid4().hex}"
@@ -223,3 +218,31 @@ class CredentialDocument(models.Model):
         return (
             f"credential-{self.application_id}-{self.pk}.{extension.get(self.content_type, 'bin')}"
         )
+
+
+class ModeratorScope(models.Model):
+    """One specialty a moderator looks after. A member with any scope is a moderator."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="moderator_scopes")
+    specialty = models.ForeignKey(
+        "forum.Specialty", on_delete=models.CASCADE, related_name="moderator_scopes"
+    )
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # Moved here from the moderation app; the table keeps its name.
+        db_table = "moderation_moderatorscope"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "specialty"], name="one_scope_per_specialty")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} moderates {self.specialty}"
+
+
+def specialties() -> SpecialtyQuerySet:
+    """Every specialty, reached through the profile's foreign key rather than an import:
+    the forum owns the model and sits above the accounts in the import contract."""
+    model = cast("type[Specialty]", Profile._meta.get_field("specialty").related_model)
+    return cast("SpecialtyQuerySet", model.objects.all())

@@ -1,4 +1,5 @@
-"""Who may see and do what. Shared by views, the Django admin and (later) consumers.
+"""Who may see and do what with accounts, and the one rule for staff powers. Shared by views,
+fragments, consumers, verbs and the Django admin.
 
 Convention: raise Http404 when the object must stay unknown to this user, PermissionDenied
 (403) when its existence is no secret but the action is not theirs to take.
@@ -30,8 +31,31 @@ class MemberRequest(HttpRequest):
     user: User  # type: ignore[assignment]
 
 
-def has_second_factor(user: Any) -> bool:
+def has_second_factor(user: User) -> bool:
     return bool(user.is_authenticated and is_mfa_enabled(user, SECOND_FACTORS))
+
+
+def has_staff_powers(user: User) -> bool:
+    """A moderator or admin with an enrolled second factor: the one test before any staff
+    power is used, by every view, fragment, consumer and verb that gives one."""
+    return bool(
+        user.is_authenticated
+        and user.is_verified_member
+        and (user.is_admin or user.is_moderator)
+        and has_second_factor(user)
+    )
+
+
+def enrol_for_staff_powers(request: HttpRequest) -> HttpResponse:
+    """What a page answers staff who have not enrolled a second factor: enrol, and why."""
+    messages.warning(
+        request,
+        _(
+            "Staff pages need two-factor authentication. Set up an "
+            "authenticator app, then come back."
+        ),
+    )
+    return redirect("mfa_index")
 
 
 def applicant_allowed(view: Callable) -> Callable:
@@ -40,12 +64,12 @@ def applicant_allowed(view: Callable) -> Callable:
     return view
 
 
-def check_is_admin(user: Any) -> None:
+def check_is_admin(user: User) -> None:
     if not (user.is_verified_member and user.is_admin):
         raise PermissionDenied(_("Only admins can do this."))
 
 
-def check_is_staff(user: Any) -> None:
+def check_is_staff(user: User) -> None:
     if not (user.is_verified_member and (user.is_admin or user.is_moderator)):
         raise PermissionDenied(_("Only moderators and admins can do this."))
 
@@ -58,17 +82,10 @@ def staff_page(*, admin: bool = False) -> Callable[[Callable], Callable]:
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: MemberRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             (check_is_admin if admin else check_is_staff)(request.user)
-            if not has_second_factor(request.user):
-                messages.warning(
-                    request,
-                    _(
-                        "Staff pages need two-factor authentication. Set up an "
-                        "authenticator app, then come back."
-                    ),
-                )
-                return redirect("mfa_index")
+            if not has_staff_powers(request.user):
+                return enrol_for_staff_powers(request)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -76,7 +93,7 @@ def staff_page(*, admin: bool = False) -> Callable[[Callable], Callable]:
     return decorator
 
 
-def get_visible_member_or_404(viewer: Any, pk: int) -> User:
+def get_visible_member_or_404(viewer: User, pk: int) -> User:
     """A member's profile is visible to verified members once that member is verified.
 
     Admins also see applicants and former members, to manage them.
@@ -90,7 +107,7 @@ def get_visible_member_or_404(viewer: Any, pk: int) -> User:
     raise Http404
 
 
-def get_application_for_admin_or_404(viewer: Any, pk: int) -> Application:
+def get_application_for_admin_or_404(viewer: User, pk: int) -> Application:
     # Non-admins must not learn which application ids exist.
     if not (viewer.is_verified_member and viewer.is_admin):
         raise Http404
@@ -100,7 +117,7 @@ def get_application_for_admin_or_404(viewer: Any, pk: int) -> Application:
         raise Http404 from None
 
 
-def check_can_grant(granter: Any) -> None:
+def check_can_grant(granter: User) -> None:
     """Only admins grant or revoke roles.
 
     "Nobody grants a role they do not hold" follows: admin is the highest role, and the

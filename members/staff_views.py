@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import AuditEntry
 from members import actions
 from members.forms import DecisionForm, MemberStatusForm, RoleForm
 from members.models import Application, User
@@ -18,7 +19,6 @@ from members.permissions import (
     get_visible_member_or_404,
     staff_page,
 )
-from moderation.models import AuditEntry
 
 
 @require_GET

@@ -7,10 +7,6 @@ from members import staff_views, views
 urlpatterns = [
     path("membership/", views.membership_status, name="membership_status"),
     path("membership/apply/", views.apply, name="membership_apply"),
-    path("membership/my-data/", views.my_data, name="member_data"),
-    path("membership/my-data/export/", views.my_data_export, name="member_data_export"),
-    path("membership/my-data/delete/", views.delete_account, name="member_delete_account"),
-    path("membership/deleted/", views.account_deleted, name="account_deleted"),
     path("members/<int:pk>/", views.profile, name="member_profile"),
     path("staff/applications/", staff_views.application_list, name="staff_application_list"),
     path(

@@ -17,14 +17,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.log import record
 from forum import actions as forum_actions
 from forum.models import Case, PostState, Reply
 from members import actions as member_actions
 from members.models import User
-from moderation import queue
-from moderation.audit import record
-from moderation.models import Flag, ItemEvent, ReviewItem
 from moderation.permissions import check_can_act
+from review import queue
+from review.models import Flag, ItemEvent, ReviewItem
 from uploads import actions as upload_actions
 from uploads.models import Upload
 
@@ -120,12 +120,12 @@ def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> N
     target = item.target
     match item.kind, decision.action:
         case ReviewItem.Kind.IMAGE, "approve":
-            upload_actions.approve(target, by=by, note=decision.note)
+            approve_image(target, by=by, note=decision.note)
         case ReviewItem.Kind.IMAGE, "reject" | "request_new":
             reason = decision.reason or Upload.RejectionReason.OTHER
             if reason not in Upload.RejectionReason.values:
                 raise ValueError(f"unknown rejection reason {reason!r}")
-            upload_actions.reject(target, by=by, reason=reason, note=decision.message)
+            reject_image(target, by=by, reason=reason, note=decision.message)
         case ReviewItem.Kind.HELD_POST, "publish":
             forum_actions.publish_held(target, by=by, note=decision.note)
         case ReviewItem.Kind.HELD_POST, "return":
@@ -145,7 +145,7 @@ def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> N
             case = target if isinstance(target, Case) else target.case
             forum_actions.restore_post(target, by=by)
             forum_actions.lock_case(case, by=by, reason=decision.message)
-            upload_actions.notify_author(
+            forum_actions.notify_author(
                 target.author,
                 case,
                 _("A moderator locked the thread: %(why)s") % {"why": decision.message},
@@ -165,6 +165,28 @@ def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> N
             member_actions.reject_application(target, by=by, reason=decision.message)
         case ReviewItem.Kind.APPLICATION, "more_info":
             member_actions.request_more_information(target, by=by, note=decision.message)
+
+
+# Images -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve_image(upload: Upload, *, by: User, note: str = "") -> None:
+    """The image is approved and appears on its thread for everyone who can see the post."""
+    upload_actions.approve(upload, by=by, note=note)
+    forum_actions.image_approved(upload)
+
+
+@transaction.atomic
+def reject_image(upload: Upload, *, by: User, reason: str, note: str = "") -> None:
+    """The file is deleted, and the author learns why and that a corrected one is welcome."""
+    message = upload_actions.reject(upload, by=by, reason=reason, note=note)
+    forum_actions.notify_author(
+        upload.uploader,
+        upload.the_case,
+        _("An image you posted was not approved: %(why)s You can upload a corrected one.")
+        % {"why": message},
+    )
 
 
 # Flags ------------------------------------------------------------------------------------
@@ -196,8 +218,8 @@ def flag(post: Case | Reply, *, by: User, reason: str, citation: str = "", note:
     item, _created = queue.open_item(
         ReviewItem.Kind.FLAGGED_POST,
         post,
-        specialty=case.specialty,
-        evidence=queue.post_snapshot(post),
+        specialty_id=case.specialty_id,
+        evidence=post.as_evidence(),
     )
     if item.flags.filter(reporter=by).exists():
         raise FlagRefused(_("You have already flagged this post."))

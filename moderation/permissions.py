@@ -4,17 +4,16 @@ see everything; applications are admins' alone. Outside one's scope an item is u
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from members.permissions import has_second_factor
-from moderation.models import ModeratorScope, ReviewItem
+from members.models import ModeratorScope, User
+from members.permissions import has_staff_powers
+from review.models import ReviewItem
 
 
-def can_see_item(user: Any, item: ReviewItem) -> bool:
+def can_see_item(user: User, item: ReviewItem) -> bool:
     if not (user.is_authenticated and user.is_verified_member):
         return False
     if user.is_admin:
@@ -24,7 +23,7 @@ def can_see_item(user: Any, item: ReviewItem) -> bool:
     return ModeratorScope.objects.filter(user=user, specialty_id=item.specialty_id).exists()
 
 
-def get_item_or_404(user: Any, pk: int) -> ReviewItem:
+def get_item_or_404(user: User, pk: int) -> ReviewItem:
     try:
         item = ReviewItem.objects.select_related("specialty", "claimed_by__profile").get(pk=pk)
     except ReviewItem.DoesNotExist:
@@ -34,10 +33,10 @@ def get_item_or_404(user: Any, pk: int) -> ReviewItem:
     return item
 
 
-def check_can_act(user: Any, item: ReviewItem, *, open_only: bool = True) -> None:
+def check_can_act(user: User, item: ReviewItem, *, open_only: bool = True) -> None:
     if not can_see_item(user, item):
         raise Http404
-    if not has_second_factor(user):
+    if not has_staff_powers(user):
         raise PermissionDenied(_("Moderation needs two-factor authentication."))
     if open_only and not item.is_open:
         raise PermissionDenied(_("This item has already been decided."))

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from forum.models import Case, Reply
 from members.permissions import MemberRequest, staff_page
 from moderation import actions
-from moderation.models import ReviewItem
 from moderation.permissions import get_item_or_404
+from review.models import ReviewItem
 from uploads.models import Upload
 
 

@@ -12,26 +12,30 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import (
     Http404,
-    HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from audit.models import AuditEntry
 from members.models import User
-from members.permissions import MemberRequest, has_second_factor, staff_page
-from moderation import service
-from moderation.models import AuditEntry
+from members.permissions import (
+    MemberRequest,
+    enrol_for_staff_powers,
+    has_staff_powers,
+    staff_page,
+)
+from moderation import service_record
+from review import timing
 
 # Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,24 +73,12 @@ def get_moderator_or_404(pk: int) -> User:
     return moderator
 
 
-def check_can_see_service(viewer: Any, moderator: User) -> None:
+def check_can_see_service(viewer: User, moderator: User) -> None:
     """A moderator's service record is theirs and the admins' (403 for other members)."""
     if not viewer.is_verified_member:
         raise PermissionDenied
     if not (viewer.pk == moderator.pk or viewer.is_admin):
         raise PermissionDenied(_("Only this moderator and the admins can see their service."))
-
-
-def _enrol(request: HttpRequest) -> HttpResponse:
-    # As members.permissions.staff_page: staff pages need a second factor, asked for by name.
-    messages.warning(
-        request,
-        _(
-            "Staff pages need two-factor authentication. Set up an "
-            "authenticator app, then come back."
-        ),
-    )
-    return redirect("mfa_index")
 
 
 # Moderators and their service ----------------------------------------------------------------
@@ -97,7 +89,7 @@ def moderators(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "moderation/moderators.html",
-        {"roster": service.moderator_roster()},
+        {"roster": service_record.moderator_roster()},
     )
 
 
@@ -105,12 +97,12 @@ def moderators(request: MemberRequest) -> HttpResponse:
 def moderator_service(request: MemberRequest, pk: int) -> HttpResponse:
     moderator = get_moderator_or_404(pk)
     check_can_see_service(request.user, moderator)
-    if not has_second_factor(request.user):
-        return _enrol(request)
+    if not has_staff_powers(request.user):
+        return enrol_for_staff_powers(request)
     return render(
         request,
         "moderation/service.html",
-        {"moderator": moderator, "record": service.service_record(moderator)},
+        {"moderator": moderator, "record": service_record.service_record(moderator)},
     )
 
 
@@ -147,8 +139,8 @@ def statement_period(
 def moderator_statement(request: MemberRequest, pk: int) -> HttpResponse:
     moderator = get_moderator_or_404(pk)
     check_can_see_service(request.user, moderator)
-    if not has_second_factor(request.user):
-        return _enrol(request)
+    if not has_staff_powers(request.user):
+        return enrol_for_staff_powers(request)
     today = timezone.localdate()
     first_scope = moderator.moderator_scopes.order_by("granted_at").first()
     first_day = timezone.localdate(first_scope.granted_at) if first_scope else today
@@ -158,7 +150,7 @@ def moderator_statement(request: MemberRequest, pk: int) -> HttpResponse:
         "moderation/statement.html",
         {
             "moderator": moderator,
-            "record": service.service_record(moderator, start=start, end=end),
+            "record": service_record.service_record(moderator, start=start, end=end),
             "start": start,
             "end": end,
             "asked": asked,
@@ -225,7 +217,7 @@ def audit_log_csv(request: MemberRequest) -> HttpResponse | StreamingHttpRespons
     unfiltered (larger) export."""
     try:
         actor = request.GET.get("actor", "")
-        entries = service.audit_entries(
+        entries = service_record.audit_entries(
             action=request.GET.get("action", ""),
             actor_id=int(actor) if actor else None,
             start=_day(request.GET.get("from", "")),
@@ -249,12 +241,12 @@ def audit_log_csv(request: MemberRequest) -> HttpResponse | StreamingHttpRespons
 
 @require_GET
 def moderation_policy(request: MemberRequest) -> HttpResponse:
-    median = service.median_image_review_seconds(days=30)
+    median = timing.median_image_review_seconds(days=30)
     return render(
         request,
         "moderation/policy.html",
         {
-            "median_image_review": None if median is None else service.format_duration(median),
+            "median_image_review": None if median is None else timing.format_duration(median),
             "identifier_flags_to_hide": settings.SCRUBROOM_IDENTIFIER_FLAGS_TO_HIDE,
         },
     )

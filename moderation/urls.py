@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from moderation import queue_views, service_views, views
+from moderation import post_views, queue_views, service_views, views
 
 urlpatterns = [
     path("staff/audit/", views.audit_log, name="staff_audit_log"),
@@ -21,4 +21,8 @@ urlpatterns = [
     path("moderation/items/<int:pk>/release/", queue_views.item_release, name="moderation_release"),
     path("moderation/items/<int:pk>/note/", queue_views.item_note, name="moderation_note"),
     path("moderation/items/<int:pk>/decide/", queue_views.item_decide, name="moderation_decide"),
+    path("cases/<int:pk>/flag/", post_views.case_flag, name="case_flag"),
+    path("replies/<int:pk>/flag/", post_views.reply_flag, name="reply_flag"),
+    path("uploads/<int:pk>/approve/", post_views.upload_approve, name="upload_approve"),
+    path("uploads/<int:pk>/reject/", post_views.upload_reject, name="upload_reject"),
 ]

@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from audit.models import AuditEntry
 from members.permissions import staff_page
-from moderation.models import AuditEntry
 
 
 @require_GET

@@ -9,7 +9,7 @@ class ScrubroomConfig(AppConfig):
     verbose_name = "Scrubroom"
 
     def ready(self) -> None:
-        from scrubroom import checks  # noqa: F401  (registers the system checks)
+        from scrubroom import checks  # noqa: F401, PLC0415  (registers the system checks)
 
 
 class ScrubroomAdminConfig(admin_apps.AdminConfig):

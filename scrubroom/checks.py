@@ -128,8 +128,9 @@ def check_redis_read_timeout(app_configs, **kwargs) -> list[CheckMessage]:
     layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
     if not layer["BACKEND"].startswith("channels_redis."):
         return []
-    from channels_redis.core import RedisChannelLayer
-    from redis._defaults import DEFAULT_SOCKET_TIMEOUT
+    # Only a Redis deployment has these to ask.
+    from channels_redis.core import RedisChannelLayer  # noqa: PLC0415
+    from redis._defaults import DEFAULT_SOCKET_TIMEOUT  # noqa: PLC0415
 
     blocking = RedisChannelLayer.brpop_timeout
     messages: list[CheckMessage] = []

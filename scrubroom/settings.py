@@ -143,11 +143,14 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # Ours, from the top of the import contract (pyproject.toml) to the bottom.
     "scrubroom",
-    "forum",
-    "members",
     "moderation",
+    "forum",
     "uploads",
+    "members",
+    "review",
+    "audit",
 ]
 
 MIDDLEWARE = [

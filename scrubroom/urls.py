@@ -16,7 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("forum.urls")),
-    path("", include("uploads.urls")),
     path("", include("members.urls")),
+    path("", include("privacy.urls")),
     path("", include("moderation.urls")),
 ]

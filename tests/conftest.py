@@ -23,8 +23,7 @@ from django.test import Client
 from django.utils import timezone
 
 from forum.models import Specialty
-from members.models import Application, Profile, User
-from moderation.models import ModeratorScope
+from members.models import Application, ModeratorScope, Profile, User
 
 PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from audit.models import AppendOnlyError, AuditEntry
 from members import actions
-from moderation.models import AppendOnlyError, AuditEntry
 
 
 @pytest.fixture

@@ -191,7 +191,7 @@ def test_without_websockets_the_page_polls(cookies, case_url, chromium, live_dap
 @pytest.fixture
 def flagged(alices_case, make_reply, bob, alice):
     from moderation.actions import flag
-    from moderation.models import Flag
+    from review.models import Flag
 
     reply = make_reply(alices_case, bob, "Questionable advice about mesh.")
     item = flag(reply, by=alice, reason=Flag.Reason.UNSAFE).item

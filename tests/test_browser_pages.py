@@ -18,7 +18,7 @@ pytestmark = [
 def scene(make_case, make_reply, alice, bob, dave, erin, session_cookie, carol):
     """A lived-in forum: a case with replies, a flag in the queue, cookies for each role."""
     from moderation.actions import flag
-    from moderation.models import Flag
+    from review.models import Flag
 
     case = make_case(alice, coi_disclosure="Paid faculty for a mesh company.")
     make_reply(case, dave, "Botox **4 weeks** before, then TAR.\n\n- 300 units\n- 3 points a side")

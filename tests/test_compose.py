@@ -94,7 +94,7 @@ def test_moving_the_deployment_moves_every_store_and_the_bucket():
 
 def test_every_variable_the_app_is_given_is_one_settings_reads(compose):
     # A misspelt variable would silently leave a production default (or nothing) in place.
-    source = (ROOT / "forum" / "settings.py").read_text()
+    source = (ROOT / "scrubroom" / "settings.py").read_text()
     read = set(re.findall(r'env_\w+\(\s*"(SCRUBROOM_\w+)"', source))
     for name in ("app1", "app2"):
         for variable in compose["services"][name]["environment"]:

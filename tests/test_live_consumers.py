@@ -14,6 +14,7 @@ from channels.testing import WebsocketCommunicator
 
 from forum import actions
 from forum.models import ThreadEvent
+from live import relay as relay_module
 from scrubroom.routing import websocket_urlpatterns
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -228,15 +229,13 @@ def test_the_redis_read_timeout_outlasts_the_blocking_receive(settings):
 def test_a_relay_reads_on_the_layers_shared_local_prefix(alices_case, bob):
     # channels_redis reads a process's own channels through one list per prefix under one
     # lock: a relay with its own prefix would starve behind the consumers' reads.
-    from forum import fanout
-
     async def scenario():
         viewer = socket(bob, f"/ws/cases/{alices_case.pk}/")
         assert (await viewer.connect())[0]
-        relays = [relay for relay in fanout._relays.values() if relay.case_id == alices_case.pk]
+        relays = [r for r in relay_module._relays.values() if r.case_id == alices_case.pk]
         assert relays and relays[0].channel.startswith("specific.")
         await viewer.disconnect()
-        assert not [r for r in fanout._relays.values() if r.case_id == alices_case.pk]
+        assert not [r for r in relay_module._relays.values() if r.case_id == alices_case.pk]
 
     run(scenario)
 

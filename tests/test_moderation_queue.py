@@ -10,12 +10,13 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
+from audit.models import AuditEntry
 from forum import actions as forum_actions
 from forum.models import Notification, PostState
 from members.models import Application
 from moderation import actions
 from moderation.actions import Conflict, Decision, FlagRefused
-from moderation.models import AuditEntry, Flag, ItemEvent, ReviewItem
+from review.models import Flag, ItemEvent, ReviewItem
 from uploads import actions as upload_actions
 from uploads.models import Upload
 

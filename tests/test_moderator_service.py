@@ -18,11 +18,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from forum.models import Specialty
-from members.models import User
-from moderation import service
-from moderation.models import AuditEntry, ModeratorScope, ReviewItem
+from members.models import ModeratorScope, User
+from moderation import service_record
 from moderation.service_views import statement_period
+from review import timing
+from review.models import ReviewItem
 
 SEPT_1 = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 OCT_1 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
@@ -86,7 +88,7 @@ def test_the_roster_lists_verified_moderators_by_name_with_specialties_and_since
     )
     make_member("Sam Suspended", status=User.Status.SUSPENDED, moderates=(hernia,))
 
-    roster = service.moderator_roster()
+    roster = service_record.moderator_roster()
 
     assert [row["name"] for row in roster] == ["Dave Lindqvist", "Zoe Abara"]
     assert roster[0]["user"] == dave
@@ -101,7 +103,7 @@ def test_the_roster_costs_two_queries_however_many_moderators(
     for name in ("Ann One", "Ben Two", "Cat Three", "Dan Four"):
         make_member(name, moderates=(hernia,))
     with django_assert_num_queries(2):
-        roster = service.moderator_roster()
+        roster = service_record.moderator_roster()
         assert all(row["user"].is_moderator for row in roster)  # from the prefetch
 
 
@@ -151,7 +153,7 @@ def test_the_moderators_page_is_for_members_and_get_only(client_for, alice):
 
 
 def test_the_service_record_counts_and_times_the_moderators_own_decisions(daves_record, hernia):
-    record = service.service_record(daves_record)
+    record = service_record.service_record(daves_record)
     assert record["total"] == 3
     assert record["median_seconds"] == 30 * 60
     assert record["median"] == "30 min"
@@ -166,26 +168,28 @@ def test_the_service_record_counts_and_times_the_moderators_own_decisions(daves_
 
 
 def test_the_service_record_groups_decisions_by_calendar_month(daves_record):
-    assert service.service_record(daves_record)["by_month"] == [
+    assert service_record.service_record(daves_record)["by_month"] == [
         {"month": "2026-09", "count": 2, "median_seconds": 20 * 60, "median": "20 min"},
         {"month": "2026-10", "count": 1, "median_seconds": 2 * 3600, "median": "2 h"},
     ]
 
 
 def test_the_service_record_can_cover_a_period(daves_record):
-    record = service.service_record(daves_record, start=date(2026, 10, 1), end=date(2026, 10, 31))
+    record = service_record.service_record(
+        daves_record, start=date(2026, 10, 1), end=date(2026, 10, 31)
+    )
     assert (record["total"], record["median_seconds"]) == (1, 7200)
     assert [row["kind"] for row in record["by_kind"]] == ["held_post"]
 
 
 def test_a_moderator_with_no_decisions_has_an_empty_record(grace):
-    record = service.service_record(grace)
+    record = service_record.service_record(grace)
     assert (record["total"], record["median"], record["by_month"]) == (0, None, [])
 
 
 def test_the_service_record_costs_two_queries(daves_record, django_assert_num_queries):
     with django_assert_num_queries(2):
-        service.service_record(daves_record)
+        service_record.service_record(daves_record)
 
 
 # Who sees a service record and a statement -----------------------------------------------
@@ -481,15 +485,15 @@ def test_the_policy_is_for_members_and_get_only(client_for, alice):
 
 def test_the_median_image_review_time_counts_recent_decided_images_only(dave, decide):
     now = timezone.now()
-    assert service.median_image_review_seconds() is None
+    assert timing.median_image_review_seconds() is None
     decide(dave, now - timedelta(hours=3), 10)
     decide(dave, now - timedelta(hours=5), 30)
     decide(dave, now - timedelta(hours=2), 600, kind=ReviewItem.Kind.HELD_POST)
     decide(dave, now - timedelta(hours=2), 900, kind=ReviewItem.Kind.FLAGGED_POST)
     decide(dave, now - timedelta(days=40), 5000)  # closed long ago
     decide(None, now - timedelta(hours=1), 0, state=ReviewItem.State.OPEN)
-    assert service.median_image_review_seconds() == 20 * 60
-    assert service.median_image_review_seconds(days=60) == 30 * 60
+    assert timing.median_image_review_seconds() == 20 * 60
+    assert timing.median_image_review_seconds(days=60) == 30 * 60
 
 
 @pytest.mark.parametrize(
@@ -508,7 +512,7 @@ def test_the_median_image_review_time_counts_recent_decided_images_only(dave, de
     ],
 )
 def test_durations_read_like_people_say_them(seconds, text):
-    assert service.format_duration(seconds) == text
+    assert timing.format_duration(seconds) == text
 
 
 def test_the_upload_form_shows_the_median_review_time(client_for, alice, dave, decide):

@@ -14,8 +14,8 @@ from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from members.models import CredentialDocument, Profile, User
-from moderation.models import AuditEntry, ModeratorScope
+from audit.models import AuditEntry
+from members.models import CredentialDocument, ModeratorScope, Profile, User
 from tests.conftest import PASSWORD, signed_in
 
 PDF = b"%PDF-1.7\ncarol's licence scan\n%%EOF\n"

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from forum import phi
+import phi
 from forum.models import Case, PostState, Reply
 from tests.conftest import case_form_data
 
@@ -116,12 +116,12 @@ def test_clinical_notation_is_left_alone(text):
 
 def test_links_inside_the_forum_are_fine(settings):
     settings.ALLOWED_HOSTS = ["forum.example.org"]
-    phi._OWN_HOSTS.clear()
+    phi.forget_own_hosts()
     try:
         assert phi.scan("See https://forum.example.org/cases/12/ for the same mesh.") == []
         assert phi.scan("See https://evil.example.org/cases/12/")[0].kind == "url"
     finally:
-        phi._OWN_HOSTS.clear()
+        phi.forget_own_hosts()
 
 
 def test_the_labelled_set_meets_the_goals():

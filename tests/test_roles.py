@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from audit.models import AuditEntry
 from members import actions
-from moderation.models import AuditEntry, ModeratorScope
+from members.models import ModeratorScope
 
 
 def post_role(client, member, action: str, specialty=None, reason: str = "Runs the hernia M&M"):

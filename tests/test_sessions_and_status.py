@@ -7,9 +7,9 @@ import pytest
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import PermissionDenied
 
+from audit.models import AuditEntry
 from members import actions
-from members.models import User
-from moderation.models import AuditEntry, ModeratorScope
+from members.models import ModeratorScope, User
 from tests.conftest import PASSWORD, signed_in
 
 

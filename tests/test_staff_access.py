@@ -10,7 +10,7 @@ STAFF_GET_PAGES = [
     "/staff/members/",
     "/staff/audit/",
     "/admin/",
-    "/admin/moderation/auditentry/",
+    "/admin/audit/auditentry/",
 ]
 
 
@@ -88,6 +88,6 @@ def test_django_admin_is_read_only_for_accounts_and_the_audit_log(client_for, er
     assert response.status_code == 403
     alice.refresh_from_db()
     assert not alice.is_admin
-    assert client.get("/admin/moderation/auditentry/add/").status_code == 403
+    assert client.get("/admin/audit/auditentry/add/").status_code == 403
     page = client.get("/admin/members/user/").content.decode()
     assert alice.email not in page

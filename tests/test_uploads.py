@@ -13,8 +13,8 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from audit.models import AuditEntry
 from forum import actions as forum_actions
-from moderation.models import AuditEntry
 from tests.conftest import case_form_data
 from uploads import actions
 from uploads.models import Upload
@@ -328,7 +328,7 @@ def test_deleting_the_post_deletes_the_image(posted_image, client_for, alice, co
 
 
 def test_deleting_the_account_deletes_every_image(upload_as, alice, committing):
-    from members.actions import delete_own_account
+    from privacy.erasure import delete_own_account
 
     names = {
         Upload.objects.get(pk=upload_as(alice, photo()).json()["id"]).file.name for _ in range(2)

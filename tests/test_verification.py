@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
+from audit.models import AuditEntry
 from members import actions
 from members.models import Application, CredentialDocument, User
-from moderation.models import AuditEntry
 
 PDF = b"%PDF-1.7\nsecret licence scan\n%%EOF\n"
 

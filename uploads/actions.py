@@ -1,5 +1,9 @@
 """Verbs for images: store a scrubbed draft, redact it, attach drafts to a post, approve,
-reject, and delete with the post. Files leave storage only after the commit."""
+reject, and delete with the post. Files leave storage only after the commit.
+
+Approval and rejection change the image and close its review item; telling the thread and
+the author is moderation's part (moderation/actions.py), which composes these with the forum.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forum import live
-from forum.models import ThreadEvent
+from audit.log import record
 from members.models import User
-from moderation import queue
-from moderation.audit import record
-from moderation.models import ReviewItem
+from privatefiles import delete_after_commit
+from review import queue
+from review.models import ReviewItem
 from uploads import pipeline
 from uploads.models import Upload
 from uploads.permissions import check_can_decide
@@ -48,21 +51,6 @@ def store(uploader: User, data: bytes, *, too_large: bool = False) -> Upload:
     return upload
 
 
-def _delete_files_after_commit(names: Iterable[str]) -> None:
-    names = [name for name in names if name]
-    if not names:
-        return
-
-    def delete() -> None:
-        from uploads.models import private_storage
-
-        storage = private_storage()
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete)
-
-
 @transaction.atomic
 def redact(
     upload: Upload,
@@ -89,7 +77,7 @@ def redact(
     upload.width, upload.height, upload.size = width, height, len(output)
     upload.edited = True
     upload.save()
-    _delete_files_after_commit([old])
+    delete_after_commit([old])
     return upload
 
 
@@ -109,7 +97,7 @@ def attach(uploads: Iterable[Upload], *, case=None, reply=None) -> list[Upload]:
         queue.open_item(
             ReviewItem.Kind.IMAGE,
             upload,
-            specialty=the_case.specialty,
+            specialty_id=the_case.specialty_id,
             evidence={
                 "receipt": upload.receipt,
                 "case_id": the_case.pk,
@@ -128,12 +116,12 @@ def approve(upload: Upload, *, by: User, note: str = "") -> None:
     upload.save(update_fields=["state", "decided_at", "decided_by"])
     record(actor=by, action="image.approve", target=upload, reason=note)
     queue.close_items_for(upload, by=by, decision="approve", note=note)
-    live.emit(upload.the_case, ThreadEvent.Kind.IMAGE, reply=upload.reply)
 
 
 @transaction.atomic
-def reject(upload: Upload, *, by: User, reason: str, note: str = "") -> None:
-    """The file is deleted; the row keeps the reason so the author learns why."""
+def reject(upload: Upload, *, by: User, reason: str, note: str = "") -> str:
+    """The file is deleted; the row keeps the reason so the author learns why. Returns what
+    the author is told (moderation/actions.py tells them)."""
     check_can_decide(by, upload)
     if reason not in Upload.RejectionReason.values:
         raise ValueError(f"unknown rejection reason {reason!r}")
@@ -146,24 +134,8 @@ def reject(upload: Upload, *, by: User, reason: str, note: str = "") -> None:
     record(actor=by, action="image.reject", target=upload, reason=note, rejection=reason)
     message = f"{upload.get_rejection_reason_display()}. {note}".strip()
     queue.close_items_for(upload, by=by, decision="reject", message=message)
-    notify_author(
-        upload.uploader,
-        upload.the_case,
-        _("An image you posted was not approved: %(why)s You can upload a corrected one.")
-        % {"why": message},
-    )
-    _delete_files_after_commit([old])
-
-
-def notify_author(user, case, message: str) -> None:
-    """Tell a member, in the app, what a moderator decided about their content and why."""
-    from forum.models import Notification
-
-    if user is not None:
-        Notification.objects.create(
-            user=user, case=case, kind=Notification.Kind.MODERATION, message=message
-        )
-        live.notify_user(user.pk, {"type": "notify"})
+    delete_after_commit([old])
+    return message
 
 
 def delete_uploads(uploads: Iterable[Upload]) -> None:
@@ -171,7 +143,7 @@ def delete_uploads(uploads: Iterable[Upload]) -> None:
     uploads = list(uploads)
     names = [upload.file.name or "" for upload in uploads]
     Upload.objects.filter(pk__in=[upload.pk for upload in uploads]).delete()
-    _delete_files_after_commit(names)
+    delete_after_commit(names)
 
 
 def discard(upload: Upload, *, by: User) -> None:

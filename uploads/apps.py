@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class UploadsConfig(AppConfig):
-    """Validate, scrub, redact, quarantine and serve images (issue #5)."""
+    """Validate, scrub, redact and quarantine images; the forum serves them."""
 
     name = "uploads"

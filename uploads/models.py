@@ -3,14 +3,11 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def private_storage():
-    return storages["private"]
+from privatefiles import private_storage
 
 
 def image_path(instance: Upload, filename: str) -> str:

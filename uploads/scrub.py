@@ -22,7 +22,7 @@ from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 def _register_heif() -> None:
     """HEIC/HEIF through pillow-heif, imported only for those files (it costs start-up time
     in every worker process); AVIF is Pillow's own plugin."""
-    import pillow_heif
+    import pillow_heif  # noqa: PLC0415
 
     pillow_heif.register_heif_opener()
 

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import members.models
+import privatefiles
 from django.conf import settings
 from django.db import migrations, models
 
@@ -53,7 +54,7 @@ class Migration(migrations.Migration):
             name='CredentialDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=members.models.private_storage, upload_to=members.models.credential_path)),
+                ('file', models.FileField(storage=privatefiles.private_storage, upload_to=members.models.credential_path)),
                 ('content_type', models.CharField(max_length=40)),
                 ('size', models.PositiveIntegerField()),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),

@@ -2,6 +2,8 @@ from datetime import datetime
 
 from django import template
 
+from review.timing import format_duration
+
 register = template.Library()
 
 
@@ -9,6 +11,4 @@ register = template.Library()
 def waited(since: datetime, now: datetime) -> str:
     """How long an item has waited, in the queue's own words ("under a minute", "3 h 20 min")
     rather than timesince's "0 minutes"."""
-    from moderation.service import format_duration
-
     return format_duration((now - since).total_seconds())

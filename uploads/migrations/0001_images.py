@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import privatefiles
 import uploads.models
 from django.conf import settings
 from django.db import migrations, models
@@ -21,7 +22,7 @@ class Migration(migrations.Migration):
             name='Upload',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(blank=True, storage=uploads.models.private_storage, upload_to=uploads.models.image_path)),
+                ('file', models.FileField(blank=True, storage=privatefiles.private_storage, upload_to=uploads.models.image_path)),
                 ('content_type', models.CharField(max_length=20)),
                 ('width', models.PositiveIntegerField()),
                 ('height', models.PositiveIntegerField()),

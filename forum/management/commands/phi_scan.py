@@ -11,7 +11,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from forum import phi
+import phi
 
 
 class Command(BaseCommand):

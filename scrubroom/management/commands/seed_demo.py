@@ -19,8 +19,7 @@ from django.utils import timezone
 from forum import actions as forum_actions
 from forum.models import Case, Specialty
 from members import actions
-from members.models import Application, Profile, User
-from moderation.models import ModeratorScope
+from members.models import Application, ModeratorScope, Profile, User
 
 
 @dataclass

@@ -16,7 +16,7 @@ import json
 import logging
 from typing import Any, Protocol
 
-from forum.live import case_group
+from live.groups import case_group
 
 log = logging.getLogger(__name__)
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.core.cache import cache
 
+from live.groups import case_group
+
 TTL_SECONDS = 45.0
 ANNOUNCE_AFTER = 1.0
 
@@ -68,8 +70,6 @@ def announce_soon(layer: Any, case_id: int) -> None:
     async def announce() -> None:
         await asyncio.sleep(ANNOUNCE_AFTER)
         _pending.discard(key)
-        from forum.live import case_group
-
         await layer.group_send(
             case_group(case_id), {"type": "presence.count", "viewers": await count(case_id)}
         )

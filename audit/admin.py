@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from moderation.models import AuditEntry, ModeratorScope
+from audit.models import AuditEntry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -24,8 +24,3 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor_label", "action", "target_label", "reason"]
     list_filter = ["action"]
     search_fields = ["actor_label", "target_label", "reason"]
-
-
-@admin.register(ModeratorScope)
-class ModeratorScopeAdmin(ReadOnlyAdmin):
-    list_display = ["user", "specialty", "granted_at"]

@@ -1,26 +1,25 @@
-"""Upload, redact, serve and decide on images.
+"""Images on posts: upload a draft (scrubbed on arrival), redact or discard it, and serve it.
 
 Serving is the only way an image leaves storage: every request checks that the viewer may
-see it now (uploads/permissions.py), and the response is an inert, private, sandboxed image.
+see it now (forum/permissions.py, `can_see_image`), and the response is an inert, private,
+sandboxed image. Moderators' decisions on images are moderation's (moderation/image_views.py).
 """
 
 from __future__ import annotations
 
 import json
 
-from django.contrib import messages
 from django.http import FileResponse, HttpResponse, JsonResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
-from members.permissions import MemberRequest, has_second_factor
+from forum.permissions import get_image_or_404
+from members.permissions import MemberRequest
 from uploads import actions
 from uploads.models import Upload
-from uploads.permissions import check_can_decide, get_upload_or_404
 from uploads.scrub import Refused
 
 # An image response can do nothing but be an image, even opened on its own.
@@ -55,7 +54,7 @@ def upload_create(request: MemberRequest) -> JsonResponse:
 
 @require_POST
 def upload_redact(request: MemberRequest, pk: int) -> JsonResponse:
-    upload = get_upload_or_404(request.user, pk)
+    upload = get_image_or_404(request.user, pk)
     try:
         edits = json.loads(request.body or b"{}")
         rotate = int(edits.get("rotate", 0))
@@ -76,7 +75,7 @@ def upload_redact(request: MemberRequest, pk: int) -> JsonResponse:
 
 @require_POST
 def upload_discard(request: MemberRequest, pk: int) -> HttpResponse:
-    upload = get_upload_or_404(request.user, pk)
+    upload = get_image_or_404(request.user, pk)
     try:
         actions.discard(upload, by=request.user)
     except Refused as refusal:
@@ -88,7 +87,7 @@ def upload_discard(request: MemberRequest, pk: int) -> HttpResponse:
 @never_cache
 @csp_override(IMAGE_CSP)
 def upload_image(request: MemberRequest, pk: int) -> FileResponse:
-    upload = get_upload_or_404(request.user, pk)
+    upload = get_image_or_404(request.user, pk)
     response = FileResponse(
         upload.file.open("rb"),
         content_type=upload.content_type,
@@ -100,36 +99,3 @@ def upload_image(request: MemberRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
-
-
-def _decide(request: MemberRequest, pk: int, decide) -> HttpResponse:
-    upload = get_upload_or_404(request.user, pk)
-    check_can_decide(request.user, upload)  # 403 for the uploader, before any redirect
-    if not has_second_factor(request.user):
-        messages.warning(request, _("Reviewing images needs two-factor authentication."))
-        return redirect("mfa_index")
-    decide(upload)
-    return redirect(upload.the_case.get_absolute_url() + f"#image-{upload.pk}")
-
-
-@require_POST
-def upload_approve(request: MemberRequest, pk: int) -> HttpResponse:
-    return _decide(
-        request,
-        pk,
-        lambda upload: actions.approve(upload, by=request.user, note=request.POST.get("note", "")),
-    )
-
-
-@require_POST
-def upload_reject(request: MemberRequest, pk: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    if reason not in Upload.RejectionReason.values:
-        return HttpResponse(_("Choose a reason from the policy list."), status=400)
-    return _decide(
-        request,
-        pk,
-        lambda upload: actions.reject(
-            upload, by=request.user, reason=reason, note=request.POST.get("note", "")[:2000]
-        ),
-    )

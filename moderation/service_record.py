@@ -1,4 +1,4 @@
-"""Moderation as service: who moderates, what each moderator has decided, and how quickly.
+"""The moderator service record: who moderates, what each moderator has decided, and how quickly.
 
 Read-only questions over moderation records, for the moderators page, a moderator's service
 record and statement, and the published moderation policy. Durations are medians computed
@@ -13,11 +13,11 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from members.models import User
-from moderation.models import AuditEntry, ModeratorScope, ReviewItem
+from audit.models import AuditEntry
+from members.models import ModeratorScope, User
+from review.models import ReviewItem
+from review.timing import format_duration, median_seconds
 
 
 def moderator_roster() -> list[dict[str, Any]]:
@@ -59,10 +59,6 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _median(durations: list[float]) -> float | None:
-    return statistics.median(durations) if durations else None
-
-
 def service_record(
     user: User, *, start: date | None = None, end: date | None = None
 ) -> dict[str, Any]:
@@ -96,11 +92,11 @@ def service_record(
     scopes = list(
         ModeratorScope.objects.filter(user=user).select_related("specialty").order_by("granted_at")
     )
-    median_seconds = _median(durations)
+    median = median_seconds(durations)
     return {
         "total": len(durations),
-        "median_seconds": median_seconds,
-        "median": None if median_seconds is None else format_duration(median_seconds),
+        "median_seconds": median,
+        "median": None if median is None else format_duration(median),
         "by_month": [
             {
                 "month": month,
@@ -121,40 +117,6 @@ def service_record(
         ),
         "since": scopes[0].granted_at if scopes else None,
     }
-
-
-def median_image_review_seconds(days: int = 30) -> float | None:
-    """Median seconds from an image's submission to its decision, over the images decided in
-    the last `days` days; None if none were."""
-    since = timezone.now() - timedelta(days=days)
-    rows = ReviewItem.objects.filter(
-        kind=ReviewItem.Kind.IMAGE, state=ReviewItem.State.CLOSED, closed_at__gte=since
-    ).values_list("opened_at", "closed_at")
-    return _median(
-        [(closed - opened).total_seconds() for opened, closed in rows if closed is not None]
-    )
-
-
-def format_duration(seconds: float) -> str:
-    """A duration for people, to the minute: "under a minute", "45 min", "3 h 20 min",
-    "2 days 4 h". Days drop the minutes; zero parts are left out."""
-    total_minutes = max(int(seconds), 0) // 60
-    if total_minutes == 0:
-        return _("under a minute")
-    days, minutes_left = divmod(total_minutes, 24 * 60)
-    hours, minutes = divmod(minutes_left, 60)
-    if days:
-        if hours:
-            return ngettext("%(days)d day %(hours)d h", "%(days)d days %(hours)d h", days) % {
-                "days": days,
-                "hours": hours,
-            }
-        return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
-    if hours:
-        if minutes:
-            return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-        return _("%(hours)d h") % {"hours": hours}
-    return _("%(minutes)d min") % {"minutes": minutes}
 
 
 def audit_entries(

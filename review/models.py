@@ -1,90 +1,24 @@
+"""The review queue's records: one item per thing waiting for a moderator, its flags and its
+history. Targets are generic (content type and id), so this app knows no other app's models."""
+
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class ModeratorScope(models.Model):
-    """One specialty a moderator looks after. A member with any scope is a moderator."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_scopes"
-    )
-    specialty = models.ForeignKey(
-        "forum.Specialty", on_delete=models.CASCADE, related_name="moderator_scopes"
-    )
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    granted_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "specialty"], name="one_scope_per_specialty")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} moderates {self.specialty}"
-
-
-class AppendOnlyError(RuntimeError):
-    pass
-
-
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs):  # type: ignore[override]
-        raise AppendOnlyError("The audit log is append-only")
-
-    def delete(self):  # type: ignore[override]
-        raise AppendOnlyError("The audit log is append-only")
-
-
-class AuditEntry(models.Model):
-    """Who did what to what, when and why. Append-only, here and in the database.
-
-    The actor and target are kept as ids plus a label taken at the time, without foreign
-    keys, so the entry outlives (and is never rewritten by) the deletion of either.
-    """
-
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor_id = models.BigIntegerField(null=True)
-    actor_label = models.CharField(max_length=200)
-    action = models.CharField(max_length=60, db_index=True)
-    target_type = models.CharField(max_length=60)
-    target_id = models.BigIntegerField(null=True)
-    target_label = models.CharField(max_length=200)
-    reason = models.TextField(blank=True)
-    details = models.JSONField(default=dict, blank=True)
-
-    objects = AuditEntryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit log")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
-        )
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("The audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The audit log is append-only")
+if TYPE_CHECKING:
+    from members.models import User
 
 
 class ReviewItemQuerySet(models.QuerySet["ReviewItem"]):
     def open(self) -> ReviewItemQuerySet:
         return self.filter(state=ReviewItem.State.OPEN)
 
-    def for_moderator(self, user) -> ReviewItemQuerySet:
+    def for_moderator(self, user: User) -> ReviewItemQuerySet:
         """Admins see every item; moderators the items of their specialties, never
         membership applications (those are admins' alone)."""
         if user.is_admin:
@@ -138,6 +72,8 @@ class ReviewItem(models.Model):
     objects = ReviewItemQuerySet.as_manager()
 
     class Meta:
+        # Moved here from the moderation app; the tables keep their names.
+        db_table = "moderation_reviewitem"
         ordering = ["opened_at", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -152,7 +88,7 @@ class ReviewItem(models.Model):
         return f"Review item #{self.pk}"
 
     @property
-    def target(self):
+    def target(self) -> Any:
         return self.target_type.get_object_for_this_type(pk=self.target_id)
 
     @property
@@ -180,6 +116,7 @@ class Flag(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        db_table = "moderation_flag"
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["item", "reporter"], name="one_flag_per_reporter")
@@ -205,6 +142,7 @@ class ItemEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "moderation_itemevent"
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:

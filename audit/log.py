@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from moderation.models import AuditEntry
+from audit.models import AuditEntry
+
+if TYPE_CHECKING:
+    from members.models import User
 
 
-def label_for(actor: Any) -> str:
+def label_for(actor: User | None) -> str:
     if actor is None:
         return "system"
     roles = []
@@ -23,7 +26,7 @@ def label_for(actor: Any) -> str:
 
 def record(
     *,
-    actor: Any,
+    actor: User | None,
     action: str,
     target: models.Model,
     reason: str = "",

@@ -1,0 +1,1 @@
+"""The audit log: every moderator and admin action, append-only, written through `record`."""

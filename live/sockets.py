@@ -1,0 +1,53 @@
+"""The guarded websocket every consumer is built on: message size and rate caps, JSON in and
+out, and the close at once when the member's sessions end."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+MAX_MESSAGE_BYTES = 2048  # a client sends only small control messages
+RATE_WINDOW_SECONDS = 10.0
+RATE_LIMIT = 30  # messages per window, then the socket is closed
+
+# Close codes the page acts on: do not reconnect after these.
+CLOSE_FORBIDDEN = 4403
+CLOSE_SIGNED_OUT = 4401
+CLOSE_TOO_MANY = 4429
+CLOSE_TOO_BIG = 1009
+
+
+class GuardedSocket(AsyncWebsocketConsumer):
+    """Subclasses implement `on_message(message)` for each well-formed JSON object."""
+
+    user_id: int
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        if bytes_data is not None or text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        now = time.monotonic()
+        window = [t for t in getattr(self, "_recent", []) if now - t < RATE_WINDOW_SECONDS]
+        window.append(now)
+        self._recent = window
+        if len(window) > RATE_LIMIT:
+            await self.close(code=CLOSE_TOO_MANY)
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            return
+        if isinstance(message, dict):
+            await self.on_message(message)
+
+    async def on_message(self, message: dict[str, Any]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+
+    async def session_end(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_SIGNED_OUT)

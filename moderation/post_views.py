@@ -1,0 +1,85 @@
+"""Moderation from the thread page itself: a member's flag on a post, and a moderator's
+decision on an image shown under the post it belongs to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forum.models import Case, Reply
+from forum.permissions import get_case_or_404, get_image_or_404, get_reply_or_404
+from members.permissions import MemberRequest, enrol_for_staff_powers, has_staff_powers
+from moderation import actions
+from moderation.actions import FlagRefused
+from uploads.models import Upload
+from uploads.permissions import check_can_decide
+
+# Flags --------------------------------------------------------------------------------------
+
+
+def _flag(request: MemberRequest, post: Case | Reply) -> HttpResponse:
+    try:
+        actions.flag(
+            post,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+            citation=request.POST.get("citation", "").strip()[:300],
+            note=request.POST.get("note", "").strip()[:2000],
+        )
+    except FlagRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Thank you. A moderator will look at it."))
+    return redirect(post)
+
+
+@require_POST
+def case_flag(request: MemberRequest, pk: int) -> HttpResponse:
+    return _flag(request, get_case_or_404(request.user, pk))
+
+
+@require_POST
+def reply_flag(request: MemberRequest, pk: int) -> HttpResponse:
+    return _flag(request, get_reply_or_404(request.user, pk))
+
+
+# Images ------------------------------------------------------------------------------------
+
+
+def _decide(request: MemberRequest, pk: int, decide: Callable[[Upload], object]) -> HttpResponse:
+    upload = get_image_or_404(request.user, pk)
+    check_can_decide(request.user, upload)  # 403 for the uploader, before any redirect
+    if not has_staff_powers(request.user):
+        return enrol_for_staff_powers(request)
+    decide(upload)
+    return redirect(upload.the_case.get_absolute_url() + f"#image-{upload.pk}")
+
+
+@require_POST
+def upload_approve(request: MemberRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request,
+        pk,
+        lambda upload: actions.approve_image(
+            upload, by=request.user, note=request.POST.get("note", "")
+        ),
+    )
+
+
+@require_POST
+def upload_reject(request: MemberRequest, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    if reason not in Upload.RejectionReason.values:
+        return HttpResponse(_("Choose a reason from the policy list."), status=400)
+    return _decide(
+        request,
+        pk,
+        lambda upload: actions.reject_image(
+            upload, by=request.user, reason=reason, note=request.POST.get("note", "")[:2000]
+        ),
+    )

@@ -1,0 +1,129 @@
+"""Ways to reach someone: email addresses, links outside the site, IP addresses, phones."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from phi.rules.rule import Keep, Rule, rule
+
+# The site's own host names, lower case: links to them are fine. Read from
+# settings.ALLOWED_HOSTS at the first link, not at import, so that importing the screen
+# needs no configured settings.
+_OWN_HOSTS: set[str] = set()
+
+
+def own_hosts() -> set[str]:
+    if not _OWN_HOSTS:
+        _OWN_HOSTS.update(host.lstrip(".").lower() for host in settings.ALLOWED_HOSTS)
+    return _OWN_HOSTS
+
+
+def forget_own_hosts() -> None:
+    """Forget the site's host names, so the next link reads settings.ALLOWED_HOSTS again.
+
+    For tests that change ALLOWED_HOSTS: call it after changing the setting, and again after
+    restoring it.
+    """
+    _OWN_HOSTS.clear()
+
+
+def _outside_link(text: str, match: re.Match[str]) -> bool:
+    host = urlsplit(text if "://" in text else f"http://{text}").hostname or ""
+    return host.lower() not in own_hosts()
+
+
+def _is_ipv6(text: str, match: re.Match[str]) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+INTERNET: list[Rule] = [
+    rule("email", "email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    # URLs: with a scheme, starting www., or a bare host with a path (bit.ly/abc).
+    rule("url", "url", r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.I, keep=_outside_link),
+    rule(
+        "bare-url",
+        "url",
+        r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|ly|co|uk|us|info|me|gl|gov|edu|ie|de|fr|nl|au|"
+        r"ca|in|health|be|tv|app|link|to|it|es|ai)/[^\s<>\"')\]]*",
+        re.I,
+        keep=_outside_link,
+    ),
+    # Not a numbered section or version ("section 4.2.1.3", "v2.1.0.4"), which has the shape.
+    rule(
+        "ipv4",
+        "ip",
+        r"(?<!§)(?<!§ )(?<![vV])(?<!(?i:section) )(?<!(?i:chapter) )(?<!(?i:version) )"
+        r"(?<!(?i:para) )"
+        r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b",
+    ),
+    # Candidates only; the ipaddress module decides (times like 10:30:45 are not IPv6).
+    rule(
+        "ipv6",
+        "ip",
+        r"(?<![\w:])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?![\w:])",
+        re.I,
+        keep=_is_ipv6,
+    ),
+]
+
+
+def _looks_clinical_range(text: str) -> bool:
+    parts = re.split(r"[\s.-]+", text.strip())
+    return len(parts) == 2 and all(len(part) <= 3 for part in parts)
+
+
+def _phone_digits(least: int) -> Keep:
+    # Blood pressures, ranges and sizes have fewer digits than any phone number; a local
+    # number after "call" or "phone" may have seven.
+    def keep(text: str, match: re.Match[str]) -> bool:
+        digits = sum(character.isdigit() for character in text)
+        return digits >= least and not _looks_clinical_range(text)
+
+    return keep
+
+
+_PHONE = _phone_digits(9)
+_LOCAL_PHONE = _phone_digits(7)
+
+PHONES: list[Rule] = [
+    rule(
+        "phone",
+        "phone",
+        r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?"
+        r"\d{2,5}[\s.-]\d{3,4}[\s.-]?\d{3,4}(?![\w-])",
+        keep=_PHONE,
+    ),
+    # A local number with a word that says so: "on 555-0142", "ext. 4412" is caught above.
+    rule(
+        "phone-local",
+        "phone",
+        r"\b(?:on|number|no\.?|#)\s+(\d{3}[\s-]\d{4})\b(?!\s*(?:mg|mcg|ml|mL|units?|iu|IU|g|kg|%|mm|cm))",
+        group=1,
+        keep=_LOCAL_PHONE,
+    ),
+    rule(
+        "phone-international",
+        "phone",
+        r"(?<![\w+])\+\d{1,3}[\s.-]?\d[\d\s.-]{7,14}\d\b",
+        keep=_PHONE,
+    ),
+    rule("phone-us", "phone", r"(?<![\w-])\(\d{3}\)\s?\d{3}-\d{4}\b", keep=_PHONE),
+    rule("phone-compact", "phone", r"(?<![\w+])0\d{9,10}\b", keep=_PHONE),
+    rule(
+        "phone-context",
+        "phone",
+        r"\b(?:tel|telephone|phone|mobile|mob|cell|fax|ext|bleep|pager|call|ring|text|"
+        r"WhatsApp)(?:ed|ing)?\b[^.\d\n]{0,25}?(\+?\d[\d\s().-]{5,}\d)",
+        re.I,
+        group=1,
+        keep=_LOCAL_PHONE,
+    ),
+]

@@ -1,0 +1,38 @@
+"""Regex fragments that several families of rules share: months, days, names, relations."""
+
+from __future__ import annotations
+
+MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+ORDINAL = rf"{DAY}(?:st|nd|rd|th)?"
+UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
+LOWER = r"[a-zß-öø-ÿā-ž]"
+NAME = rf"{UPPER}{LOWER}+(?:[-']{UPPER}?{LOWER}+)?"
+PARTICLE = (
+    r"(?:da|de|di|del|della|dos|das|do|du|van|von|der|den|le|la|al|el|bin|ben|ter|"
+    r"Ó|Ní|Nic|Mac|Mhic|Uí|Ua)"  # Irish: Seán Ó Ceallaigh, Aoife Ní Chonaill
+)
+SURNAME = rf"(?:{PARTICLE}\s+)?(?:O'|Mc|Mac|D'|Al-|El-)?{NAME}"
+FULL_NAME = rf"{NAME}\s+{SURNAME}"
+AGE = r"(?:9\d|1[0-2]\d)"  # over 89: Safe Harbor's limit
+CAPS_SURNAME = (
+    r"(?:(?:NÍ|NIC|Ó|UÍ|MAC|VAN|VON|DE|DI|DA|DU|LE|LA|AL|EL)\s+)?(?:O'|MC|MAC)?"
+    r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'-]{2,}[A-ZÀ-ÖØ-Þ]"
+)
+# Regex alternations, not word lists: the order of the alternatives can decide what matches
+# ("son-in-law" must come before "son").
+RELATIONS = (
+    r"(?:son|daughter|mother|father|brother|sister)-in-law|step(?:son|daughter|mother|father)|"
+    r"twin(?:\s+(?:brother|sister))?|guardian|grandchild|"
+    r"son|daughter|husband|wife|partner|mother|father|brother|sister|relative|nephew|niece|"
+    r"grandson|granddaughter|grandmother|grandfather|carer|aunt|uncle|cousin|fianc[ée]e?|"
+    r"boyfriend|girlfriend|friend|neighbour|neighbor|mum|dad|spouse|next of kin|NOK"
+)
+STREET_TYPES = (
+    r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Close|Way|Court|Ct|Place|Pl|Crescent|"
+    r"Terrace|Boulevard|Blvd|Gardens|Grove|Square|Row|Mews|Walk|Parade|Highway|Hwy|Circle|"
+    r"Green|View|Rise|Hill|Wharf|Quay|Embankment|Approach|Gate|Wynd|Yard|Park"
+)

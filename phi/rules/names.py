@@ -1,0 +1,165 @@
+"""Personal names: after a title, after a context word, or where only a person fits.
+
+A title that means a patient or relative here ("Mr", "Mrs", "Herr") is enough. Without one,
+a name-shaped match is second-guessed (_untitled_name): words that are never names, eponyms
+that read like names, and words that open sentences are refused.
+"""
+
+from __future__ import annotations
+
+import re
+
+from phi.rules.fragments import CAPS_SURNAME, FULL_NAME, NAME, RELATIONS, SURNAME
+from phi.rules.rule import Rule, rule
+from phi.wordlists import load
+
+NOT_NAMES = load("not_names")
+CLAUSE_OPENERS = load("clause_openers")
+EPONYMS = load("eponyms")
+
+_EPONYM_PARTS = re.compile(r"[\s-]+")
+
+
+def _is_eponym(text: str) -> bool:
+    return text in EPONYMS or any(
+        part in EPONYMS for part in _EPONYM_PARTS.split(text.replace("\u2019", "'").split("'")[0])
+    )
+
+
+def _untitled_name(text: str, match: re.Match[str]) -> bool:
+    words = text.replace(".", " ").split()
+    if any(word in NOT_NAMES for word in words) or _is_eponym(text):
+        return False
+    if len(words) == 1:
+        return words[0] not in CLAUSE_OPENERS and not words[0].endswith("ly")
+    return True
+
+
+def _patient_or_relative(text: str, match: re.Match[str]) -> bool:
+    if match.group(0).startswith("Sister"):
+        return False  # a ward sister: a nursing colleague's title, not a relative
+    return _untitled_name(text, match)
+
+
+def _not_organism(text: str, match: re.Match[str]) -> bool:
+    # "E. coli", "S. aureus" and the like are organisms, not people.
+    return not text.split(".", 1)[1].strip()[:1].islower()
+
+
+NAMES: list[Rule] = [
+    # Names: a title that means a patient or relative here, or a context word before a name.
+    rule(
+        "title",
+        "name",
+        rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Master|Mme|Mlle|Sr|Sra|Herr|Frau)\.?\s+(?:[A-Z]\.\s*)?"
+        rf"{SURNAME}(?:\s+{SURNAME})?",
+    ),
+    rule(
+        "context",
+        "name",
+        rf"\b(?i:patient|pt\.?|named|called|name is|name was|name|known as|{RELATIONS}|baby|"
+        r"infant|little|boy|girl|gentleman|lady|man|woman|n[ée]e)"
+        rf"[,:]?\s+\(?((?:[A-Z]\.\s?)?{NAME}(?:\s+(?:[A-Z]\.\s?)?{SURNAME})?)",
+        group=1,
+        keep=_patient_or_relative,
+    ),
+    # "Gurpreet Singh, the patient's brother"; "Siobhan Byrne, 52,"; "Giovanni Rossi (MRN …)";
+    # a lone first name in the same places ("Anya, his twin sister, …"; "Tomasz, 34, …").
+    rule(
+        "name-relation",
+        "name",
+        rf"\b({FULL_NAME}|{NAME}),?\s+(?:the\s+)?(?:patient's|his|her|their)\s+"
+        rf"(?:{RELATIONS})\b",
+        group=1,
+        keep=_untitled_name,
+    ),
+    rule(
+        "name-age",
+        "name",
+        rf"\b({FULL_NAME}),\s+(?:aged?\s+)?\d{{1,3}}(?:\s*(?:weeks?|months?|days?|years?)"
+        r"\s+old)?\b",
+        group=1,
+        keep=_untitled_name,
+    ),
+    rule(
+        "first-name-age",
+        "name",
+        rf"\b({NAME}),\s+\d{{1,3}}\s*(?:,|(?:y/?o|yrs?|years?(?:\s+old)?)\b)",
+        group=1,
+        keep=_untitled_name,
+    ),
+    # "Aoife Brennan's husband"; "Kasia's mum".
+    rule(
+        "name-possessive-relation",
+        "name",
+        rf"\b({FULL_NAME}|{NAME})['\u2019]s\s+(?:\w+\s+)?(?:{RELATIONS})\b",
+        group=1,
+        keep=_untitled_name,
+    ),
+    # A full name as the subject of what happened to them: "Tunde Bakare had his …".
+    rule(
+        "name-subject",
+        "name",
+        rf"\b({FULL_NAME})\s+(?:had|has|was|is|underwent|presented|came|went|developed|"
+        r"needed|needs|wants|asked|said|told)\s+(?:her|his|their|with|back|in|to)\b",
+        group=1,
+        keep=_untitled_name,
+    ),
+    # "Alhaji Musa Danjuma's MRN", "Aoife Ní Chonaill's CT": two or three capitalised words
+    # with a possessive are a person (eponyms are one word, and are refused anyway).
+    rule(
+        "name-possessive",
+        "name",
+        rf"\b({FULL_NAME}(?:\s+{SURNAME})?)['\u2019]s\s",
+        group=1,
+        keep=_untitled_name,
+    ),
+    # Events only a person has: "Josephine Mwangi underwent …", "… was born 29/02/1948".
+    rule(
+        "name-event",
+        "name",
+        rf"\b({FULL_NAME})\s+(?:underwent|was admitted|was transferred|was born|was referred|"
+        r"died|passed away|re-presented|was reviewed|was seen|was discharged|was consented)\b",
+        group=1,
+        keep=_untitled_name,
+    ),
+    # Seeing someone: "I reviewed Siobhán Ní Bhriain on the ward".
+    rule(
+        "name-object",
+        "name",
+        r"\b(?:reviewed|saw|examined|operated on|admitted|discharged|consented|clerked|"
+        rf"rang|phoned|called|visited|treated|referred|transferred)\s+({FULL_NAME})\b",
+        group=1,
+        keep=_untitled_name,
+    ),
+    # Pasted headers: "ANDERSSON, Karin — MRN …".
+    rule(
+        "caps-surname-firstname",
+        "name",
+        rf"\b({CAPS_SURNAME},\s+{NAME})\b(?=\s*(?:[\u2014\u2013(,-]|$|(?i:DOB|MRN|NHS|born|aged?)\b))",
+        group=1,
+    ),
+    # Letter headers and clinic lists: "Re: OKONKWO T (71)", "BRENNAN A, 58".
+    rule(
+        "caps-surname-initial",
+        "name",
+        rf"\b({CAPS_SURNAME},?\s+[A-Z]{{1,2}})\b(?=\s*(?:\(\d|,\s*\d)|$)",
+        group=1,
+    ),
+    # After "Re:" the header is a name whatever follows: "Re: BALOGUN A (DOB …)".
+    rule(
+        "re-header",
+        "name",
+        rf"\bRe:\s*({CAPS_SURNAME},?\s+(?:[A-Z]{{1,2}}\b|{NAME}))",
+        group=1,
+    ),
+    rule(
+        "name-identifier",
+        "name",
+        rf"\b({FULL_NAME})\s+\((?i:hospital|MRN|NHS|DOB|aged?|born|record|d\.o\.b)",
+        group=1,
+        keep=_untitled_name,
+    ),
+    # Initial-and-surname ("J. Doe").
+    rule("initial", "name", rf"\b[A-Z]\.\s?{SURNAME}\b(?=[\s,.;:)]|$)", keep=_not_organism),
+]

@@ -1,0 +1,125 @@
+"""Where someone lives or lies: postcodes and ZIP codes, street addresses, wards and beds."""
+
+from __future__ import annotations
+
+import re
+
+from phi.rules.fragments import LOWER, NAME, STREET_TYPES, UPPER
+from phi.rules.rule import Rule, rule
+from phi.wordlists import load
+
+# Postcodes (UK) and ZIP codes (with a state, a street, or the word ZIP).
+POSTCODES: list[Rule] = [
+    rule(
+        "uk-postcode",
+        "postcode",
+        r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2})\b",
+    ),
+    rule(
+        "postcode-context",
+        "postcode",
+        r"\b(?:ZIP|zip code|zipcode|postcode|post code)\s*:?\s*"
+        r"((?-i:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}))\b",
+        re.I,
+        group=1,
+    ),
+    rule("zip-plus-four", "postcode", r"\b\d{5}-\d{4}\b"),
+    # Irish Eircodes ("D05 K2N3") and Canadian codes ("K1A 0B1"): shapes clinical shorthand
+    # lacks (TNM is written without the space: T1N0M0).
+    rule(
+        "eircode",
+        "postcode",
+        r"\b(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s(?=[0-9AC-FHKNPRTV-Y]{0,3}[AC-FHKNPRTV-Y])"
+        r"(?=[0-9AC-FHKNPRTV-Y]{0,3}\d)[0-9AC-FHKNPRTV-Y]{4}\b",
+    ),
+    rule("canadian-postcode", "postcode", r"\b[A-CEGHJ-NPR-TVXY]\d[A-Z]\s\d[A-Z]\d\b"),
+    # Continental codes before a town at the end of an address: "…, 69003 Lyon",
+    # "…, 80-831 Gdańsk", "…, 1012 AB Amsterdam".
+    rule(
+        "postcode-town",
+        "postcode",
+        rf",\s*(\d{{5}}|\d{{2}}-\d{{3}}|\d{{4}}\s?[A-Z]{{2}}|\d{{4}})\s+{UPPER}{LOWER}+",
+        group=1,
+    ),
+    rule(
+        "zip-context",
+        "postcode",
+        r"\b(?:zip|zip code|zipcode|postcode|post code|postal code|PLZ|CEP|PIN code)\b"
+        r"[\s,:]*(?:is\s+|was\s+)?(\d{4,6}|\d{5}-\d{3})\b",
+        re.I,
+        group=1,
+    ),
+    rule("zip-state", "postcode", r"\b[A-Z]{2},?\s+(\d{5}(?:-\d{4})?)\b", group=1),
+    rule(
+        "zip-street",
+        "postcode",
+        rf"\b(?:{STREET_TYPES})\.?,\s*(?:[A-Z][a-z]+,?\s+)?(\d{{5}}(?:-\d{{4}})?)\b",
+        group=1,
+    ),
+]
+
+# Street addresses.
+ADDRESSES: list[Rule] = [
+    rule(
+        "street",
+        "address",
+        r"\b(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s+\d+[A-Z]?,?\s+)?\d{1,5}[A-Za-z]?,?\s+"
+        rf"(?:[A-Z][a-z'-]+\s+){{1,3}}(?:{STREET_TYPES})\b\.?",
+    ),
+    rule(
+        "street-romance",
+        "address",
+        r"\b\d{1,4},?\s+(?:Rue|Via|Calle|Avenida|Strada|Piazza|Plaza|Boulevard)"
+        r"(?:\s+(?:de|del|della|des|du|la|le|di|das|do))*(?:\s+[A-Z][\w'-]+){1,3}",
+    ),
+    rule(
+        "street-germanic",
+        "address",
+        r"\b(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+(?:straße|strasse|str\.|gasse|weg|laan|gade|vej)"
+        r"\s+\d{1,4}[a-z]?\b",
+    ),
+    rule(
+        "flat",
+        "address",
+        r"\b(?:Flat|Apt\.?|Apartment)\s+\d+[A-Z]?\b"
+        r"(?:,?\s+[A-Z][a-z]+\s+(?:House|Court|Tower|Building))?",
+    ),
+    rule(
+        "lives-at",
+        "address",
+        r"\b(?:lives|living|resides|residing|address(?: is)?|home is)\s+(?:at|in|on)?\s*"
+        r"((?:\d{1,5}[A-Z]?\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,3})",
+        group=1,
+    ),
+]
+
+GENERIC_WARDS = load("generic_wards")
+
+
+def _named_ward(text: str, match: re.Match[str]) -> bool:
+    return text.split()[0] not in GENERIC_WARDS
+
+
+# Wards, bays, beds, rooms. "Theatre 3" is a place everyone has; not flagged.
+WARDS: list[Rule] = [
+    rule(
+        "ward-number",
+        "ward_bed",
+        r"\b(?:(?:ICU|ITU|HDU|CCU|NICU|PICU|SDU|AMU|SAU|MAU|CDU|ED)\s+)?"
+        r"(?:ward|bay|bed|room|rm\.?|cubicle|side[- ]room|cot|resus bay|zimmer|chambre|"
+        r"habitaci[oó]n|quarto|leito|stanza|sala)\s*"
+        r"(?:no\.?\s*|number\s*|#\s*)?\d{1,4}[A-Z]?\b"
+        r"(?:,?\s+(?:bed|bay|room|bett|lit|cama|letto)\s*(?:\d{1,3}[A-Z]?|[A-H])\b)?",
+        re.I,
+    ),
+    rule("number-ward", "ward_bed", r"\b\d{1,2}[A-Z]?\s+[Ww]ard\b"),
+    rule("ward-letter", "ward_bed", r"\b[Ww]ard\s+[A-Z]\d?\b(?![a-z])"),
+    rule("station", "ward_bed", r"\b(?:Station|Stn)\s+\d{1,2}[A-Z]\b"),
+    # "Nightingale Ward" names a place; "Surgical Ward" could be anywhere.
+    rule(
+        "named-ward",
+        "ward_bed",
+        rf"\b({NAME}(?:\s+{NAME})?)\s+(?:Ward|ward|Unit|Wing)\b",
+        keep=_named_ward,
+    ),
+]
