@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import Case, Specialty
+from members.forms import MultipleFileInput
 
 MARKDOWN_HELP = _("Markdown: *emphasis*, **bold**, lists, > quotes, `code`, tables, links.")
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9+-]{0,39}$")
@@ -14,10 +15,6 @@ TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9+-]{0,39}$")
 
 def textarea(rows: int = 4, **attrs: Any) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, **attrs})
-
-
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class ImagesField(forms.FileField):
@@ -50,7 +47,7 @@ class WithImagesForm(ScreenedForm):
     images = ImagesField(
         label=_("Images (optional)"),
         required=False,
-        widget=MultipleImageInput(attrs={"accept": "image/*"}),
+        widget=MultipleFileInput(attrs={"accept": "image/*"}),
         help_text=_(
             "Scrubbed of metadata on arrival. Each waits for a moderator before anyone "
             "else sees it. Black out faces, tattoos and labels first."

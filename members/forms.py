@@ -27,6 +27,8 @@ def sniff_content_type(upload: UploadedFile) -> str | None:
 
 
 class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files at once (credential documents, case images)."""
+
     allow_multiple_selected = True
 
 

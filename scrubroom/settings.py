@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -59,9 +59,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def database_from_url(url: str) -> dict:
-    """sqlite:///relative/or//absolute/path or postgres://user:pass@host:port/name."""
+    """sqlite:///relative/or//absolute/path or postgres://user:pass@host:port/name?options.
+
+    A PostgreSQL URL's query string is passed to the driver as connection options
+    (`?sslmode=verify-full&sslrootcert=/run/secrets/ca.pem`); libpq refuses one it does not
+    know at the first connection. SQLite takes none, and says so rather than drop them.
+    """
     parts = urlsplit(url)
+    try:
+        options = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SCRUBROOM_DATABASE_URL has a malformed query string: {parts.query!r}"
+        ) from None
+    names = [name for name, _value in options]
+    if len(set(names)) != len(names):
+        raise ImproperlyConfigured("SCRUBROOM_DATABASE_URL names a connection option twice")
     if parts.scheme == "sqlite":
+        if options:
+            raise ImproperlyConfigured(
+                "SCRUBROOM_DATABASE_URL: SQLite takes no options, but the URL has "
+                f"?{parts.query}; remove them (they would be ignored)."
+            )
         path = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
         name = Path(path) if Path(path).is_absolute() else BASE_DIR / path
         # SQLite creates the file but not its folder; a fresh clone has no var/ yet.
@@ -87,6 +106,7 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": dict(options),
         }
     raise ImproperlyConfigured(
         f"SCRUBROOM_DATABASE_URL has an unsupported scheme: {parts.scheme!r}"

@@ -28,12 +28,12 @@ from typing import Any
 from django.conf import settings
 
 from uploads.scrub import Limits, Receipt, Refused, human_size
+from uploads.worker import LENGTH_BYTES
 
 # Python, Pillow and a 50 MP RGB frame with a few working copies fit well within this.
 MEMORY_LIMIT = 1536 * 1024 * 1024
 CPU_SECONDS = 30
 WALL_SECONDS = 60
-LENGTH_BYTES = 8  # uploads/worker.py reads the file's length first
 
 
 @dataclass

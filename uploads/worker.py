@@ -23,6 +23,8 @@ from typing import Any, NoReturn
 
 from uploads.scrub import Limits, Refused, edit, scrub
 
+# The protocol: the caller sends the file's length in this many bytes (big-endian), then the
+# file. uploads/pipeline.py writes it.
 LENGTH_BYTES = 8
 
 

@@ -18,63 +18,26 @@
       this.typing = root.querySelector("[data-typing]");
       this.connection = root.querySelector("[data-connection]");
       this.queue = Promise.resolve();
-      this.delay = 1000;
       this.failures = 0;
       this.polling = null;
-      this.stopped = false;
       this.typers = new Map();
       this.form = document.querySelector("[data-reply-form]");
       if (this.form) this.enhanceForm();
-      this.connect();
-      window.addEventListener("online", () => this.reconnectNow());
-      document.addEventListener("visibilitychange", () => {
-        if (!document.hidden) this.reconnectNow();
-      });
-    }
-
-    connect() {
-      if (this.stopped) return;
-      const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-      // Healthy once the server has spoken (it sends presence at once): some proxies accept
-      // the upgrade and then cut every websocket, which must count as blocked too.
-      let healthy = false;
-      const socket = new WebSocket(scheme + "//" + location.host + "/ws/cases/" + this.caseId + "/");
-      this.socket = socket;
-      socket.addEventListener("open", () => {
-        socket.send(JSON.stringify({ type: "resume", after: this.last }));
-      });
-      socket.addEventListener("message", (message) => {
-        if (!healthy) {
-          healthy = true;
-          this.delay = 1000;
+      this.live = new window.LiveSocket("/ws/cases/" + this.caseId + "/", {
+        open: (socket) => socket.send(JSON.stringify({ type: "resume", after: this.last })),
+        healthy: () => {
           this.failures = 0;
           this.stopPolling();
           this.status("");
-        }
-        this.receive(JSON.parse(message.data));
+        },
+        message: (data) => this.receive(data),
+        dropped: (wasHealthy) => {
+          if (!wasHealthy) this.failures += 1;
+          if (this.failures >= 3) this.startPolling(); // websockets seem blocked here
+          if (!this.polling) this.status("Reconnecting…");
+        },
+        refused: () => this.status("You are no longer connected to this case. Reload the page."),
       });
-      socket.addEventListener("close", (event) => {
-        if (this.socket !== socket) return;
-        this.socket = null;
-        if (event.code === 4401 || event.code === 4403) {
-          this.stopped = true;
-          this.status("You are no longer connected to this case. Reload the page.");
-          return;
-        }
-        if (!healthy) this.failures += 1;
-        if (this.failures >= 3) this.startPolling(); // websockets seem blocked here
-        if (!this.polling) this.status("Reconnecting…");
-        clearTimeout(this.timer);
-        this.timer = setTimeout(() => this.connect(), this.delay + Math.random() * 500);
-        this.delay = Math.min(this.delay * 2, 30000);
-      });
-    }
-
-    reconnectNow() {
-      if (this.stopped || this.socket) return;
-      clearTimeout(this.timer);
-      this.delay = 1000;
-      this.connect();
     }
 
     status(text) {
@@ -180,9 +143,9 @@
       let lastTyping = 0;
       textarea.addEventListener("input", () => {
         const now = Date.now();
-        if (this.socket && this.socket.readyState === 1 && now - lastTyping > TYPING_EVERY) {
+        if (this.live.isOpen() && now - lastTyping > TYPING_EVERY) {
           lastTyping = now;
-          this.socket.send(JSON.stringify({ type: "typing" }));
+          this.live.send({ type: "typing" });
         }
       });
       this.form.addEventListener("submit", (event) => {
