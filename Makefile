@@ -1,10 +1,11 @@
-# Scrubroom developer commands. `make run` and `make test` work on a fresh clone:
-# they find a Python 3.12+ interpreter, create .venv, install and migrate.
+# Scrubroom developer commands. `make run` and `make test` work on a fresh clone: they find
+# a Python 3.12+ interpreter, create .venv and install the locked versions (requirements/).
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 # Local runs use the embedded default: SQLite, in-memory channel layer, private media folder
-# under var/, console email. DEBUG is on only for `make run`; nothing else turns it on.
+# under var/, console email. DEBUG is on for `make run` and for the commands that only read
+# code (mypy, makemigrations); the tests run on the production defaults.
 RUN_ENV := SCRUBROOM_DEBUG=1 SCRUBROOM_REGION=$${SCRUBROOM_REGION:-local}
 
 .PHONY: run test test-fast test-browser test-scaled debian-packages lint lock bench migrations-check venv clean

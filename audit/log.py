@@ -24,6 +24,16 @@ def label_for(actor: User | None) -> str:
     return f"{actor.display_name} #{actor.pk}{suffix}"
 
 
+def target_type_of(target: models.Model) -> str:
+    """The target's type as the log names it, for good: "forum.case", "members.user".
+
+    A model that moved to another app keeps the name the log has always used for it
+    (`AUDIT_LABEL`), so that one target's entries stay under one name: the log is never
+    rewritten.
+    """
+    return getattr(target, "AUDIT_LABEL", None) or target._meta.label_lower
+
+
 def record(
     *,
     actor: User | None,
@@ -43,7 +53,7 @@ def record(
         actor_id=actor.pk if actor is not None else None,
         actor_label=(actor_label or label_for(actor))[:200],
         action=action,
-        target_type=target._meta.label_lower,
+        target_type=target_type_of(target),
         target_id=target.pk,
         target_label=(target_label or str(target))[:200],
         reason=reason,

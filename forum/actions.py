@@ -397,7 +397,7 @@ def mark_notifications_read(user: User) -> int:
     return Notification.objects.filter(user=user).unread().update(read_at=timezone.now())
 
 
-# Erasure (members/actions.delete_own_account) -------------------------------------------
+# Erasure (privacy/erasure.delete_own_account) --------------------------------------------
 
 
 def anonymise_posts_of(user: User) -> None:

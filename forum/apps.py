@@ -9,7 +9,6 @@ class ForumConfig(AppConfig):
     verbose_name = "Forum"
 
     def ready(self) -> None:
-        # Importing models here would run before the registry is ready: ready() is the hook.
         # Imported here: models may be imported only once the app registry is ready.
         from django.db.models.signals import post_migrate  # noqa: PLC0415
 

@@ -2,7 +2,7 @@
 
 Serving is the only way an image leaves storage: every request checks that the viewer may
 see it now (forum/permissions.py, `can_see_image`), and the response is an inert, private,
-sandboxed image. Moderators' decisions on images are moderation's (moderation/image_views.py).
+sandboxed image. Moderators' decisions on images are moderation's (moderation/post_views.py).
 """
 
 from __future__ import annotations

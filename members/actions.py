@@ -8,7 +8,6 @@ audit entry for every admin action, and sends its email only after the commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -19,15 +18,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.log import record
+from forum.models import Specialty
 from live import broadcast
 from members.models import Application, CredentialDocument, ModeratorScope, Profile, User
 from members.permissions import check_can_grant, check_is_admin
 from privatefiles import delete_after_commit
 from review import queue
 from review.models import ReviewItem
-
-if TYPE_CHECKING:
-    from forum.models import Specialty
 
 
 class InvalidTransition(Exception):

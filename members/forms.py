@@ -4,7 +4,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Profile, specialties
+from forum.models import Specialty
+from members.models import Profile
 
 MAX_DOCUMENTS = 5
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -64,7 +65,7 @@ class CredentialDocumentsField(forms.FileField):
 
 
 class ApplicationForm(forms.ModelForm):
-    specialty = forms.ModelChoiceField(queryset=specialties().active(), label=_("Specialty"))
+    specialty = forms.ModelChoiceField(queryset=Specialty.objects.active(), label=_("Specialty"))
     documents = CredentialDocumentsField(
         label=_("Credential documents (optional)"),
         help_text=_(
@@ -142,7 +143,7 @@ class RoleForm(forms.Form):
         choices=[("", _("Choose…")), *ACTIONS],
         error_messages={"required": _("Choose what to do.")},
     )
-    specialty = forms.ModelChoiceField(queryset=specialties().active(), required=False)
+    specialty = forms.ModelChoiceField(queryset=Specialty.objects.active(), required=False)
     reason = forms.CharField(
         label=_("Reason (kept in the audit log)"),
         widget=forms.Textarea(attrs={"rows": 2}),

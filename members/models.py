@@ -1,17 +1,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from forum.models import Specialty
 from privatefiles import private_storage
-
-if TYPE_CHECKING:
-    from forum.models import Specialty, SpecialtyQuerySet
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -101,7 +99,7 @@ class User(AbstractBaseUser):
         return self.is_staff
 
     def moderated_specialties(self) -> models.QuerySet[Specialty]:
-        return specialties().filter(moderator_scopes__user=self)
+        return Specialty.objects.filter(moderator_scopes__user=self)
 
     @property
     def is_moderator(self) -> bool:
@@ -239,10 +237,3 @@ class ModeratorScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} moderates {self.specialty}"
-
-
-def specialties() -> SpecialtyQuerySet:
-    """Every specialty, reached through the profile's foreign key rather than an import:
-    the forum owns the model and sits above the accounts in the import contract."""
-    model = cast("type[Specialty]", Profile._meta.get_field("specialty").related_model)
-    return cast("SpecialtyQuerySet", model.objects.all())

@@ -173,14 +173,14 @@ def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> N
 @transaction.atomic
 def approve_image(upload: Upload, *, by: User, note: str = "") -> None:
     """The image is approved and appears on its thread for everyone who can see the post."""
-    upload_actions.approve(upload, by=by, note=note)
+    upload_actions.mark_approved(upload, by=by, note=note)
     forum_actions.image_approved(upload)
 
 
 @transaction.atomic
 def reject_image(upload: Upload, *, by: User, reason: str, note: str = "") -> None:
     """The file is deleted, and the author learns why and that a corrected one is welcome."""
-    message = upload_actions.reject(upload, by=by, reason=reason, note=note)
+    message = upload_actions.mark_rejected(upload, by=by, reason=reason, note=note)
     forum_actions.notify_author(
         upload.uploader,
         upload.the_case,

@@ -1,6 +1,8 @@
-"""Who may see and act on review items. A moderator's scope is their specialties; admins
-see everything; applications are admins' alone. Outside one's scope an item is unknown
-(404); a decided item can no longer be acted on (403)."""
+"""Who may see and act on review items, and who may read a moderator's service record.
+
+A moderator's scope is their specialties; admins see everything; applications are admins'
+alone. Outside one's scope an item is unknown (404); a decided item can no longer be acted
+on (403). A service record is its moderator's and the admins'."""
 
 from __future__ import annotations
 
@@ -40,3 +42,31 @@ def check_can_act(user: User, item: ReviewItem, *, open_only: bool = True) -> No
         raise PermissionDenied(_("Moderation needs two-factor authentication."))
     if open_only and not item.is_open:
         raise PermissionDenied(_("This item has already been decided."))
+
+
+# Moderators' service records -----------------------------------------------------------
+
+
+def get_moderator_or_404(pk: int) -> User:
+    """A moderator as the moderators page lists them: verified, with at least one scope.
+
+    Anyone else's id is 404, whether or not the account exists: moderators are public to
+    members, other ids are not.
+    """
+    moderator = (
+        User.objects.verified()
+        .filter(pk=pk, moderator_scopes__isnull=False)
+        .select_related("profile")
+        .first()
+    )
+    if moderator is None:
+        raise Http404
+    return moderator
+
+
+def check_can_see_service(viewer: User, moderator: User) -> None:
+    """A moderator's service record is theirs and the admins' (403 for other members)."""
+    if not viewer.is_verified_member:
+        raise PermissionDenied
+    if not (viewer.pk == moderator.pk or viewer.is_admin):
+        raise PermissionDenied(_("Only this moderator and the admins can see their service."))

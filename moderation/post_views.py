@@ -17,7 +17,7 @@ from members.permissions import MemberRequest, enrol_for_staff_powers, has_staff
 from moderation import actions
 from moderation.actions import FlagRefused
 from uploads.models import Upload
-from uploads.permissions import check_can_decide
+from uploads.permissions import check_can_decide, is_reviewer_of
 
 # Flags --------------------------------------------------------------------------------------
 
@@ -53,9 +53,12 @@ def reply_flag(request: MemberRequest, pk: int) -> HttpResponse:
 
 def _decide(request: MemberRequest, pk: int, decide: Callable[[Upload], object]) -> HttpResponse:
     upload = get_image_or_404(request.user, pk)
-    check_can_decide(request.user, upload)  # 403 for the uploader, before any redirect
-    if not has_staff_powers(request.user):
+    # A reviewer who has not enrolled a second factor is sent to enrol; anyone else who is
+    # not this image's reviewer (its uploader, say) is refused by check_can_decide.
+    reviewer = is_reviewer_of(request.user, upload) and upload.is_pending
+    if reviewer and not has_staff_powers(request.user):
         return enrol_for_staff_powers(request)
+    check_can_decide(request.user, upload)
     decide(upload)
     return redirect(upload.the_case.get_absolute_url() + f"#image-{upload.pk}")
 

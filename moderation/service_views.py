@@ -12,11 +12,9 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import (
-    Http404,
     HttpResponse,
     HttpResponseBadRequest,
     StreamingHttpResponse,
@@ -27,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from audit.models import AuditEntry
-from members.models import User
 from members.permissions import (
     MemberRequest,
     enrol_for_staff_powers,
@@ -35,6 +32,7 @@ from members.permissions import (
     staff_page,
 )
 from moderation import service_record
+from moderation.permissions import check_can_see_service, get_moderator_or_404
 from review import timing
 
 # Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
@@ -51,34 +49,6 @@ CSV_HEADER = [
     "details",
 ]
 MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
-# Permissions -------------------------------------------------------------------------------
-
-
-def get_moderator_or_404(pk: int) -> User:
-    """A moderator as the moderators page lists them: verified, with at least one scope.
-
-    Anyone else's id is 404, whether or not the account exists: moderators are public to
-    members, other ids are not.
-    """
-    moderator = (
-        User.objects.verified()
-        .filter(pk=pk, moderator_scopes__isnull=False)
-        .select_related("profile")
-        .first()
-    )
-    if moderator is None:
-        raise Http404
-    return moderator
-
-
-def check_can_see_service(viewer: User, moderator: User) -> None:
-    """A moderator's service record is theirs and the admins' (403 for other members)."""
-    if not viewer.is_verified_member:
-        raise PermissionDenied
-    if not (viewer.pk == moderator.pk or viewer.is_admin):
-        raise PermissionDenied(_("Only this moderator and the admins can see their service."))
 
 
 # Moderators and their service ----------------------------------------------------------------

@@ -21,7 +21,6 @@ Where things are: phi/screen.py runs the rules and settles overlaps; phi/rules/ 
 rules, one module per family of identifiers, and their order; phi/words/ the word lists.
 """
 
-from phi.rules.contact import _OWN_HOSTS as _OWN_HOSTS  # older tests clear it directly
 from phi.rules.contact import forget_own_hosts
 from phi.screen import KINDS, PRIORITY, Finding, highlight, scan, scan_fields
 

@@ -71,6 +71,10 @@ class ReviewItem(models.Model):
 
     objects = ReviewItemQuerySet.as_manager()
 
+    # The audit log's name for review items since before the model left the moderation app
+    # (audit/log.py, target_type_of); entries already written say so and cannot change.
+    AUDIT_LABEL = "moderation.reviewitem"
+
     class Meta:
         # Moved here from the moderation app; the tables keep their names.
         db_table = "moderation_reviewitem"

@@ -97,6 +97,16 @@ def database_from_url(url: str) -> dict:
             },
         }
     if parts.scheme in {"postgres", "postgresql"}:
+        # Django reads these OPTIONS itself, as Python values a query string cannot carry
+        # (`?pool=false` would be a true string); libpq never sees them.
+        django_own = sorted(
+            set(names) & {"assume_role", "isolation_level", "pool", "server_side_binding"}
+        )
+        if django_own:
+            raise ImproperlyConfigured(
+                f"SCRUBROOM_DATABASE_URL: {', '.join(django_own)} configure Django, not the "
+                "driver, and cannot be given in the URL."
+            )
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
@@ -319,7 +329,7 @@ SECURE_CSP = {
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("SCRUBROOM_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Private files (credential documents now, case images later) are never under a public URL:
+# Private files (credential documents, case images) are never under a public URL:
 # they are served only through views that check permission.
 PRIVATE_MEDIA_ROOT = Path(
     env_str("SCRUBROOM_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))

@@ -5,6 +5,7 @@ append-only in the database itself."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -43,6 +44,12 @@ def test_rows_written_before_the_move_are_read_after_it(alice, dave, hernia):
         old_flag = old.get_model("moderation", "Flag")
         old_event = old.get_model("moderation", "ItemEvent")
         content_types = old.get_model("contenttypes", "ContentType")
+        # Migrating back took the content types back to the old app, as they were then.
+        old_types = {
+            model: content_types.objects.get(app_label="moderation", model=model).pk
+            for model in ("reviewitem", "auditentry", "moderatorscope")
+        }
+        assert not content_types.objects.filter(app_label__in=["review", "audit"]).exists()
         scope = old_scope.objects.create(user_id=alice.pk, specialty_id=hernia.pk)
         entry = old_entry.objects.create(
             actor_id=dave.pk,
@@ -65,6 +72,7 @@ def test_rows_written_before_the_move_are_read_after_it(alice, dave, hernia):
         event = old_event.objects.create(item=item, actor_id=dave.pk, action="flag")
     finally:
         migrate(latest())
+        ContentType.objects.clear_cache()
 
     assert ModeratorScope.objects.get(pk=scope.pk).user_id == alice.pk
     moved = AuditEntry.objects.get(pk=entry.pk)
@@ -78,6 +86,11 @@ def test_rows_written_before_the_move_are_read_after_it(alice, dave, hernia):
     assert [f.pk for f in moved_item.flags.all()] == [flag.pk]
     assert [e.pk for e in moved_item.events.all()] == [event.pk]
     assert Flag.objects.count() == 1 and ItemEvent.objects.count() == 1
+    # Content types (and the permissions that hang on them) followed their models.
+    assert ContentType.objects.get_for_model(ReviewItem).pk == old_types["reviewitem"]
+    assert ContentType.objects.get_for_model(AuditEntry).pk == old_types["auditentry"]
+    assert ContentType.objects.get_for_model(ModeratorScope).pk == old_types["moderatorscope"]
+    assert not ContentType.objects.filter(app_label="moderation").exists()
     # The trigger on the table still refuses to rewrite the log, whatever the ORM says.
     with pytest.raises(DatabaseError), connection.cursor() as cursor:
         cursor.execute("UPDATE moderation_auditentry SET reason = 'rewritten'")

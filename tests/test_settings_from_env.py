@@ -80,6 +80,8 @@ def test_a_postgres_url_without_a_query_string_has_no_options():
         ("postgres://scrub@db/forum?sslmode=require&sslmode=disable", "twice"),
         ("postgres://scrub@db/forum?sslmode", "malformed"),
         ("mysql://scrub@db/forum", "unsupported scheme"),
+        ("postgres://scrub@db/forum?pool=false", "pool configure Django"),
+        ("postgres://scrub@db/forum?server_side_binding=true", "server_side_binding"),
     ],
 )
 def test_a_database_url_it_cannot_honour_is_refused_with_the_reason(url, says):

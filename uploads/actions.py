@@ -109,7 +109,8 @@ def attach(uploads: Iterable[Upload], *, case=None, reply=None) -> list[Upload]:
 
 
 @transaction.atomic
-def approve(upload: Upload, *, by: User, note: str = "") -> None:
+def mark_approved(upload: Upload, *, by: User, note: str = "") -> None:
+    """The image's side of an approval; moderation/actions.py approve_image is the whole."""
     check_can_decide(by, upload)
     upload.state = Upload.State.APPROVED
     upload.decided_at, upload.decided_by = timezone.now(), by
@@ -119,9 +120,10 @@ def approve(upload: Upload, *, by: User, note: str = "") -> None:
 
 
 @transaction.atomic
-def reject(upload: Upload, *, by: User, reason: str, note: str = "") -> str:
-    """The file is deleted; the row keeps the reason so the author learns why. Returns what
-    the author is told (moderation/actions.py tells them)."""
+def mark_rejected(upload: Upload, *, by: User, reason: str, note: str = "") -> str:
+    """The image's side of a rejection (moderation/actions.py reject_image is the whole): the
+    file is deleted; the row keeps the reason so the author learns why. Returns what the
+    author is told."""
     check_can_decide(by, upload)
     if reason not in Upload.RejectionReason.values:
         raise ValueError(f"unknown rejection reason {reason!r}")

@@ -1,7 +1,36 @@
 """The moderation app's models moved to the apps that own them (audit, review, members):
-Django forgets them here; no table is touched."""
+Django forgets them here; no table is touched. Their content types follow them, so a
+database migrated from before the move keeps the same content type (and permission) rows
+as one made afresh."""
 
 from django.db import migrations
+
+# model -> the app it moved to
+MOVED = {
+    "auditentry": "audit",
+    "reviewitem": "review",
+    "itemevent": "review",
+    "flag": "review",
+    "moderatorscope": "members",
+}
+
+
+def _relabel(apps, moves):
+    content_types = apps.get_model("contenttypes", "ContentType")
+    for model, old_label, new_label in moves:
+        # A row already under the new label (made by a later migrate) wins; the old stays.
+        if not content_types.objects.filter(app_label=new_label, model=model).exists():
+            content_types.objects.filter(app_label=old_label, model=model).update(
+                app_label=new_label
+            )
+
+
+def content_types_follow(apps, schema_editor):
+    _relabel(apps, [(model, "moderation", app) for model, app in MOVED.items()])
+
+
+def content_types_return(apps, schema_editor):
+    _relabel(apps, [(model, app, "moderation") for model, app in MOVED.items()])
 
 
 class Migration(migrations.Migration):
@@ -11,6 +40,7 @@ class Migration(migrations.Migration):
         ('review', '0001_initial'),
         ('audit', '0001_initial'),
         ('moderation', '0003_review_queue'),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -99,4 +129,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        migrations.RunPython(content_types_follow, content_types_return),
     ]
