@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,25 +103,47 @@ def _hold(post: Case | Reply, findings: list[dict[str, Any]], justification: str
         post.state = PostState.PUBLISHED
 
 
-def _queue_if_held(post: Case | Reply, *, part: str = "post") -> None:
-    """A held post (or outcome) waits in the review queue, with what the screen found."""
-    held = post.state == PostState.HELD or (
-        part == "outcome" and isinstance(post, Case) and post.outcome_state == PostState.HELD
-    )
-    if not held:
-        return
-    case = post if isinstance(post, Case) else post.case
-    queue.open_item(
-        ReviewItem.Kind.HELD_POST,
-        post,
-        specialty_id=case.specialty_id,
-        evidence={
-            **post.as_evidence(),
+def _held_part(post: Case | Reply) -> str | None:
+    """What of the post waits for a moderator because the screen held it, if anything."""
+    if post.state == PostState.HELD:
+        return "post"
+    if isinstance(post, Case) and post.outcome_state == PostState.HELD:
+        return "outcome"
+    return None
+
+
+def _keep_review_current(post: Case | Reply) -> None:
+    """A held post (or outcome) waits in the review queue with what the screen found; a post
+    already waiting (held or flagged) shows its moderator the text as it is now, and a
+    decision taken on the text before is refused (review/queue.py, refresh_item_for)."""
+    part = _held_part(post)
+    evidence = post.as_evidence()
+    if part is not None:
+        evidence |= {
             "part": part,
             "findings": post.held_findings,
             "justification": post.held_justification,
-        },
-    )
+        }
+    item = queue.open_item_for(post)
+    if item is not None:
+        if item.kind == ReviewItem.Kind.FLAGGED_POST:
+            # What the flags were about stays beside what the post says now.
+            evidence["flagged_text"] = item.evidence.get("flagged_text", item.evidence["text"])
+        kind = ReviewItem.Kind.HELD_POST if part is not None else None
+        queue.refresh_item(item, evidence=evidence, kind=kind)
+    elif part is not None:
+        case = post if isinstance(post, Case) else post.case
+        queue.open_item(
+            ReviewItem.Kind.HELD_POST, post, specialty_id=case.specialty_id, evidence=evidence
+        )
+
+
+def _lock(post: Case | Reply) -> None:
+    """Lock the post's row and re-read it, inside the verb's transaction: a concurrent edit,
+    deletion or hide is seen before this one decides anything, and the save that follows
+    writes onto the row as it is now, not onto the copy loaded before."""
+    locked: QuerySet[Any] = type(post)._default_manager.select_for_update()
+    post.refresh_from_db(from_queryset=locked)
 
 
 @transaction.atomic
@@ -157,7 +179,7 @@ def create_case(
     case.save(update_fields=["search_text"])
     Follow.objects.get_or_create(user=author, case=case)
     upload_actions.attach(images, case=case)
-    _queue_if_held(case)
+    _keep_review_current(case)
     return case
 
 
@@ -179,6 +201,7 @@ def edit_case(
     justification: str = "",
     images: Iterable[Upload] = (),
 ) -> Case:
+    _lock(case)
     check_is_author(by, case)
     findings = screen(_screened_text(data), justification=justification)
     Revision.objects.create(case=case, part="case", edited_by=by, content=_case_content(case))
@@ -194,7 +217,7 @@ def edit_case(
     case.search_text = search.document(case)
     case.save()
     upload_actions.attach(images, case=case)
-    _queue_if_held(case)
+    _keep_review_current(case)
     events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     return case
 
@@ -202,6 +225,7 @@ def edit_case(
 @transaction.atomic
 def delete_case(case: Case, *, by: User) -> None:
     """The author's deletion: a tombstone stays, the text and its history are gone."""
+    _lock(case)
     check_is_author(by, case)
     _tombstone_case(case)
 
@@ -218,6 +242,8 @@ def _tombstone_case(case: Case) -> None:
     case.save()
     case.tags.clear()
     case.revisions.all().delete()
+    _keep_review_current(case)
+    queue.forget_target(case)
     upload_actions.delete_uploads(Upload.objects.filter(case=case))
     events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
 
@@ -225,6 +251,7 @@ def _tombstone_case(case: Case) -> None:
 @transaction.atomic
 def post_outcome(case: Case, *, by: User, text: str, justification: str = "") -> Case:
     """Add or update the outcome follow-up (M&M-style learning), at any time."""
+    _lock(case)
     check_is_author(by, case)
     findings = screen({"outcome": text}, justification=justification)
     if case.outcome:
@@ -247,7 +274,7 @@ def post_outcome(case: Case, *, by: User, text: str, justification: str = "") ->
     case.save()
     if case.outcome_state == PostState.PUBLISHED and first and case.is_published:
         _notify_followers(case, kind=Notification.Kind.OUTCOME, actor=by)
-    _queue_if_held(case, part="outcome")
+    _keep_review_current(case)
     events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     return case
 
@@ -285,7 +312,7 @@ def create_reply(
         events.emit(case, ThreadEvent.Kind.REPLY, reply=reply)
     Follow.objects.get_or_create(user=author, case=case)
     upload_actions.attach(images, reply=reply)
-    _queue_if_held(reply)
+    _keep_review_current(reply)
     return reply
 
 
@@ -301,6 +328,7 @@ def _count_published_reply(case: Case, delta: int, *, now=None) -> None:
 def edit_reply(
     reply: Reply, *, by: User, body: str, coi_disclosure: str = "", justification: str = ""
 ) -> Reply:
+    _lock(reply)
     check_is_author(by, reply)
     findings = screen({"body": body, "coi_disclosure": coi_disclosure}, justification=justification)
     Revision.objects.create(
@@ -320,13 +348,14 @@ def edit_reply(
         _count_published_reply(reply.case, -1)
     elif not was_published and reply.is_published:
         _count_published_reply(reply.case, +1)
-    _queue_if_held(reply)
+    _keep_review_current(reply)
     events.emit(reply.case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
     return reply
 
 
 @transaction.atomic
 def delete_reply(reply: Reply, *, by: User) -> None:
+    _lock(reply)
     check_is_author(by, reply)
     _tombstone_reply(reply)
 
@@ -342,6 +371,8 @@ def _tombstone_reply(reply: Reply) -> None:
     reply.deleted_at = timezone.now()
     reply.save()
     reply.revisions.all().delete()
+    _keep_review_current(reply)
+    queue.forget_target(reply)
     upload_actions.delete_uploads(Upload.objects.filter(reply=reply))
     events.emit(reply.case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
 

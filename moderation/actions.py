@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -74,12 +76,27 @@ def _move_on(item: ReviewItem, *, version: int, by: User) -> None:
         pk=item.pk, version=version, state=ReviewItem.State.OPEN
     ).update(version=F("version") + 1)
     if not updated:
+        fresh = ReviewItem.objects.filter(pk=item.pk).values("content_version", "state").first()
+        if fresh and fresh["state"] == ReviewItem.State.OPEN and fresh["content_version"] > version:
+            raise Conflict(
+                _("The post changed since you opened it: review the new text, then decide.")
+            )
         raise Conflict(_("Another moderator changed this item first. Reload it to see what."))
     item.version = version + 1
     if item.claimed_by is not None and item.claimed_by_id != by.pk:
         raise Conflict(
             _("%(name)s has claimed this item.") % {"name": item.claimed_by.display_name}
         )
+
+
+def _locked_target(item: ReviewItem) -> Any:
+    model = item.target_type.model_class()
+    if model is None:
+        raise Conflict(_("What this item was about no longer exists."))
+    try:
+        return model._default_manager.select_for_update().get(pk=item.target_id)
+    except ObjectDoesNotExist:
+        raise Conflict(_("What this item was about no longer exists.")) from None
 
 
 @transaction.atomic
@@ -116,8 +133,11 @@ def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> N
         raise ValueError(f"{decision.action!r} is not an action on {item.kind}")
     if decision.action in NEEDS_MESSAGE and not decision.message.strip():
         raise ValueError(_("Tell the author why, and how to fix it."))
+    # The target first, then the item: the order the edit verbs take them in (forum/actions.py
+    # locks the post, then refreshes its item), so a decision and an edit queue up behind
+    # each other instead of deadlocking, and the decision acts on the row as committed.
+    target = _locked_target(item)
     _move_on(item, version=version, by=by)
-    target = item.target
     match item.kind, decision.action:
         case ReviewItem.Kind.IMAGE, "approve":
             approve_image(target, by=by, note=decision.note)

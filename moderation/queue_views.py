@@ -66,7 +66,8 @@ def item_detail(request: MemberRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "target": target,
-            "evidence_text": _evidence_text(item),
+            "evidence_text": _evidence_text(item, "text"),
+            "flagged_text": _evidence_text(item, "flagged_text"),
             "author": getattr(target, "author", None),
             "flags": item.flags.select_related("reporter__profile"),
             "events": item.events.select_related("actor__profile"),
@@ -78,11 +79,11 @@ def item_detail(request: MemberRequest, pk: int) -> HttpResponse:
     )
 
 
-def _evidence_text(item: ReviewItem) -> list[tuple[str, str]]:
-    """The snapshot's text fields under the names members saw on the form."""
+def _evidence_text(item: ReviewItem, key: str) -> list[tuple[str, str]]:
+    """A snapshot's text fields under the names members saw on the form."""
     model = {"case": Case, "reply": Reply}.get(item.evidence.get("post", ""))
     fields = []
-    for name, value in (item.evidence.get("text") or {}).items():
+    for name, value in (item.evidence.get(key) or {}).items():
         if not value:
             continue
         try:

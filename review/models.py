@@ -68,6 +68,9 @@ class ReviewItem(models.Model):
     )
     decision = models.CharField(max_length=30, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # The version at which the target's content last changed (an author's edit): a decision
+    # taken on an earlier version is refused as made on text that is no longer the post's.
+    content_version = models.PositiveIntegerField(default=1)
 
     objects = ReviewItemQuerySet.as_manager()
 
@@ -155,6 +158,8 @@ class ItemEvent(models.Model):
     # What a moderator reads in an item's history; `action` stays the stable code.
     LABELS = {
         "opened": _("opened"),
+        "edited": _("the author edited it; the evidence is the new text"),
+        "withdrawn": _("withdrawn: the author deleted it"),
         "flag": _("flagged"),
         "auto_hide": _("hid the post automatically"),
         "claim": _("claimed"),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from live import broadcast
@@ -51,6 +52,58 @@ def open_item(
     ItemEvent.objects.create(item=item, action="opened")
     broadcast.queue_changed(item.specialty_id)
     return item, True
+
+
+def refresh_item(
+    item: ReviewItem, *, evidence: dict[str, Any], kind: str | None = None
+) -> ReviewItem:
+    """The target changed while its item is open: the item now shows what it is, and its
+    version moves on, so a decision taken on what the moderator saw before is refused.
+
+    `kind` changes what the item asks (a flagged post its author edited into a held one
+    needs publish or return, not dismiss). Call inside the edit's transaction.
+    """
+    ReviewItem.objects.filter(pk=item.pk).update(
+        evidence=evidence,
+        kind=kind or item.kind,
+        version=F("version") + 1,
+        content_version=F("version") + 1,  # both from the row's old version
+    )
+    item.refresh_from_db()
+    ItemEvent.objects.create(item=item, action="edited")
+    broadcast.queue_changed(item.specialty_id)
+    return item
+
+
+# What an item's evidence may quote of its target: gone when the target is.
+QUOTED_KEYS = ("text", "case_title", "findings", "justification")
+
+
+def forget_target(target: models.Model) -> None:
+    """The target is being deleted (a post by its author, an image with its post): an item
+    held for review before publication closes as withdrawn and keeps no word of what the
+    target said. Call inside the deletion's transaction, before the row goes."""
+    target_type = ContentType.objects.get_for_model(target)
+    # A flag's evidence stays (what was flagged, for the moderator still to judge); an item
+    # that only existed to review the text or image before anyone saw it goes with it.
+    withdrawn = ReviewItem.objects.filter(target_type=target_type, target_id=target.pk).exclude(
+        kind=ReviewItem.Kind.FLAGGED_POST
+    )
+    for item in withdrawn:
+        item.evidence = {
+            key: value for key, value in item.evidence.items() if key not in QUOTED_KEYS
+        } | {"withdrawn": True}
+        fields = ["evidence"]
+        if item.is_open:
+            item.state = ReviewItem.State.CLOSED
+            item.closed_at = timezone.now()
+            item.decision = "withdrawn"
+            item.claimed_by = None
+            fields += ["state", "closed_at", "decision", "claimed_by"]
+        item.save(update_fields=fields)
+        if "state" in fields:
+            ItemEvent.objects.create(item=item, action="withdrawn")
+            broadcast.queue_changed(item.specialty_id)
 
 
 def open_item_for(target: models.Model) -> ReviewItem | None:

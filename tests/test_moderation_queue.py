@@ -96,11 +96,14 @@ def test_a_second_flag_joins_the_open_item(flagged_reply, make_member):
     assert item.flags.first().citation == "EHS guideline 2023"
 
 
-def test_evidence_survives_the_authors_edit_and_deletion(flagged_reply, bob):
+def test_what_was_flagged_survives_the_authors_edit_and_deletion(flagged_reply, bob):
     forum_actions.edit_reply(flagged_reply, by=bob, body="Edited to look harmless.")
+    assert item_for(flagged_reply).evidence["text"]["body"] == "Edited to look harmless."
     forum_actions.delete_reply(flagged_reply, by=bob)
     item = item_for(flagged_reply)
-    assert item.evidence["text"]["body"] == "Just do what the rep says, it's fine."
+    assert item.is_open
+    assert item.evidence["flagged_text"]["body"] == "Just do what the rep says, it's fine."
+    assert item.evidence["text"]["body"] == ""  # the post as it is now: a tombstone
     assert item.evidence["author_id"] == bob.pk
 
 

@@ -144,6 +144,8 @@ def delete_uploads(uploads: Iterable[Upload]) -> None:
     """Rows now, files after the commit (a post deleted, an account erased, a draft dropped)."""
     uploads = list(uploads)
     names = [upload.file.name or "" for upload in uploads]
+    for upload in uploads:
+        queue.forget_target(upload)
     Upload.objects.filter(pk__in=[upload.pk for upload in uploads]).delete()
     delete_after_commit(names)
 

@@ -1,0 +1,187 @@
+"""What a moderator approved is exactly what members see (issue 16, first part): an edit of
+content under review refreshes its item and moves its version on, so a decision taken on the
+text before is refused; a deleted held post leaves nothing of itself in the queue; edits and
+deletions lock and re-read the post, so a stale copy can neither resurrect nor unhide it."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
+
+from forum import actions as forum_actions
+from forum.models import Case, PostState, Reply
+from moderation import actions
+from moderation.actions import Conflict, Decision
+from review.models import Flag, ItemEvent, ReviewItem
+from tests.conftest import CASE_DATA
+
+SWAPPED_IN = "Mr John Smith, NHS number 943 476 5919, came back on 12 March."
+CHANGED = "The post changed since you opened it"
+
+
+def item_for(target) -> ReviewItem:
+    return ReviewItem.objects.get(
+        target_type=ContentType.objects.get_for_model(target), target_id=target.pk
+    )
+
+
+@pytest.fixture
+def held_reply(alices_case, bob) -> Reply:
+    return forum_actions.create_reply(
+        alices_case,
+        author=bob,
+        body="Try the Mr Rives approach.",
+        justification="Rives is the surgeon who described the sublay repair.",
+    )
+
+
+def test_a_held_reply_swapped_after_review_is_not_published_over_http(
+    held_reply, client_for, bob, dave
+):
+    item = item_for(held_reply)
+    assert item.version == 1
+    # The author swaps identifiers in, with a reason, while the item is open.
+    edited = client_for(bob).post(
+        f"/replies/{held_reply.pk}/edit/",
+        {"body": SWAPPED_IN, "coi_disclosure": "", "justification": "All invented."},
+    )
+    assert edited.status_code == 302
+    item.refresh_from_db()
+    assert item.version == 2 and item.content_version == 2
+    assert item.evidence["text"]["body"] == SWAPPED_IN  # the moderator sees the new text
+    assert ItemEvent.objects.filter(item=item, action="edited").exists()
+    # A moderator who opened version 1 publishes: refused, with the reason.
+    moderator = client_for(dave)
+    response = moderator.post(
+        f"/moderation/items/{item.pk}/decide/", {"version": 1, "action": "publish"}
+    )
+    assert response.status_code == 302
+    assert any(CHANGED in str(m) for m in get_messages(response.wsgi_request))
+    held_reply.refresh_from_db()
+    assert held_reply.state == PostState.HELD
+    # Decided on what it says now, it publishes exactly that.
+    moderator.post(
+        f"/moderation/items/{item.pk}/decide/",
+        {"version": 2, "action": "return", "message": "Remove the name."},
+    )
+    held_reply.refresh_from_db()
+    assert held_reply.state == PostState.RETURNED
+    assert held_reply.body == item.evidence["text"]["body"]
+
+
+def test_a_held_case_edited_during_review_needs_a_decision_on_the_new_text(alice, dave, hernia):
+    case = forum_actions.create_case(
+        alice,
+        specialty=hernia,
+        data={**CASE_DATA, "presentation": "Mrs Jones, 72, third recurrence."},
+        justification="Jones is the hernia's eponym here.",
+    )
+    item = item_for(case)
+    forum_actions.edit_case(
+        case,
+        by=alice,
+        data={**CASE_DATA, "presentation": SWAPPED_IN},
+        justification="Invented.",
+    )
+    with pytest.raises(Conflict, match=CHANGED):
+        actions.decide(item, by=dave, version=1, decision=Decision("publish"))
+    assert Case.objects.get(pk=case.pk).state == PostState.HELD
+    item.refresh_from_db()
+    assert item.evidence["text"]["presentation"] == SWAPPED_IN
+    actions.decide(item, by=dave, version=item.version, decision=Decision("publish"))
+    assert (
+        Case.objects.get(pk=case.pk).presentation
+        == SWAPPED_IN
+        == item.evidence["text"]["presentation"]
+    )
+
+
+def test_a_held_outcome_rewritten_during_review_needs_a_decision_on_the_new_text(
+    alices_case, alice, dave
+):
+    forum_actions.post_outcome(
+        alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
+    )
+    item = item_for(alices_case)
+    forum_actions.post_outcome(alices_case, by=alice, text=SWAPPED_IN, justification="Invented.")
+    with pytest.raises(Conflict, match=CHANGED):
+        actions.decide(item, by=dave, version=1, decision=Decision("publish"))
+    assert Case.objects.get(pk=alices_case.pk).outcome_state == PostState.HELD
+    item.refresh_from_db()
+    assert item.evidence["text"]["outcome"] == SWAPPED_IN
+
+
+def test_a_flagged_post_edited_while_flagged_needs_a_decision_on_the_new_text(
+    alices_case, make_reply, bob, alice, dave
+):
+    reply = make_reply(alices_case, bob, "Just do what the rep says, it's fine.")
+    actions.flag(reply, by=alice, reason=Flag.Reason.UNSAFE)
+    item = item_for(reply)
+    forum_actions.edit_reply(reply, by=bob, body="A harmless rewording, for now.")
+    for decision in (Decision("dismiss"), Decision("hide", message="Unsafe advice.")):
+        with pytest.raises(Conflict, match=CHANGED):
+            actions.decide(item, by=dave, version=1, decision=decision)
+    item.refresh_from_db()
+    assert item.evidence["text"]["body"] == "A harmless rewording, for now."
+    assert item.evidence["flagged_text"]["body"] == "Just do what the rep says, it's fine."
+
+
+def test_a_flagged_post_edited_into_a_held_one_is_asked_publish_or_return(
+    alices_case, make_reply, bob, alice
+):
+    reply = make_reply(alices_case, bob, "Just do what the rep says, it's fine.")
+    actions.flag(reply, by=alice, reason=Flag.Reason.UNSAFE)
+    forum_actions.edit_reply(reply, by=bob, body=SWAPPED_IN, justification="Invented.")
+    item = item_for(reply)
+    # "Dismiss" would put unreviewed, held text back in the thread.
+    assert item.kind == ReviewItem.Kind.HELD_POST
+    assert actions.ACTIONS[item.kind] == ("publish", "return")
+
+
+def test_a_deleted_held_post_leaves_no_text_in_the_queue(held_reply, bob):
+    forum_actions.delete_reply(held_reply, by=bob)
+    item = item_for(held_reply)
+    assert (item.state, item.decision) == (ReviewItem.State.CLOSED, "withdrawn")
+    assert not {"text", "findings", "justification", "case_title"} & set(item.evidence)
+    assert "Rives" not in str(item.evidence)
+    assert not ReviewItem.objects.open().exists()
+
+
+# Stale copies: what a racing request holds when another has changed the row ---------------
+
+
+def test_an_edit_from_a_stale_copy_cannot_resurrect_a_deleted_reply(alices_case, make_reply, bob):
+    reply = make_reply(alices_case, bob, "First thoughts.")
+    stale = Reply.objects.get(pk=reply.pk)
+    forum_actions.delete_reply(reply, by=bob)
+    with pytest.raises(PermissionDenied):
+        forum_actions.edit_reply(stale, by=bob, body="Second thoughts.")
+    reply.refresh_from_db()
+    assert (reply.state, reply.body) == (PostState.DELETED, "")
+
+
+def test_an_edit_from_a_stale_copy_cannot_undo_a_moderators_hide(
+    alices_case, make_reply, bob, alice, dave
+):
+    reply = make_reply(alices_case, bob, "Just do what the rep says, it's fine.")
+    stale = Reply.objects.get(pk=reply.pk)
+    actions.flag(reply, by=alice, reason=Flag.Reason.UNSAFE)
+    item = item_for(reply)
+    actions.decide(item, by=dave, version=item.version, decision=Decision("hide", message="No."))
+    with pytest.raises(PermissionDenied):
+        forum_actions.edit_reply(stale, by=bob, body="Put it back.")
+    reply.refresh_from_db()
+    assert reply.state == PostState.HIDDEN
+
+
+def test_a_second_delete_from_a_stale_copy_is_refused_and_counts_stay_right(
+    alices_case, make_reply, bob
+):
+    reply = make_reply(alices_case, bob, "Posted once.")
+    first, second = Reply.objects.get(pk=reply.pk), Reply.objects.get(pk=reply.pk)
+    forum_actions.delete_reply(first, by=bob)
+    with pytest.raises(PermissionDenied):
+        forum_actions.delete_reply(second, by=bob)
+    assert Case.objects.get(pk=alices_case.pk).reply_count == 0
