@@ -33,6 +33,7 @@ from forum.permissions import (
 )
 from members.models import User
 from members.permissions import MemberRequest
+from review import queue
 from review.models import Flag
 from uploads import actions as upload_actions
 from uploads.models import Upload
@@ -236,6 +237,15 @@ def _quote_initial(request: MemberRequest, case: Case) -> dict[str, Any]:
     return {"body": markdown.quote(quoted.body, attribution=author), "quotes": quoted.pk}
 
 
+def _add_review_versions(images: list[Upload]) -> None:
+    """Each pending image's review version, for the inline Approve and Reject forms: they
+    decide on the version the moderator saw, as the queue does (one query)."""
+    pending = [image for image in images if image.is_pending]
+    versions = queue.open_versions(Upload, [image.pk for image in pending])
+    for image in pending:
+        image.review_version = versions.get(image.pk)  # type: ignore[attr-defined]
+
+
 def _visible_images(images: list[Upload], user: User, moderator: bool) -> list[Upload]:
     """Approved images for everyone; pending ones for their uploader and moderators."""
     return [
@@ -274,6 +284,8 @@ def _thread(
     ).order_by("pk")
     case_images = _visible_images([i for i in images if i.state != rejected], user, moderator)
     rejected_images = [image for image in images if image.state == rejected]
+    if moderator:
+        _add_review_versions([*case_images, *(i for r in replies for i in r.images)])  # type: ignore[attr-defined]
     context = {
         "rejected_images": rejected_images,
         "last_event": events.last_event_id(case),
@@ -497,6 +509,8 @@ def reply_fragment(request: MemberRequest, pk: int) -> HttpResponse:
         .get(pk=reply.pk)
     )
     reply.images = _visible_images(reply.shown_images, request.user, moderator)  # type: ignore[attr-defined]
+    if moderator:
+        _add_review_versions(reply.images)  # type: ignore[attr-defined]
     return render(
         request,
         "forum/_reply.html",

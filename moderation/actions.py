@@ -137,15 +137,16 @@ def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> N
     # locks the post, then refreshes its item), so a decision and an edit queue up behind
     # each other instead of deadlocking, and the decision acts on the row as committed.
     target = _locked_target(item)
+    check_can_act(by, item, target=target)
     _move_on(item, version=version, by=by)
     match item.kind, decision.action:
         case ReviewItem.Kind.IMAGE, "approve":
-            approve_image(target, by=by, note=decision.note)
+            _approve_image(target, by=by, note=decision.note)
         case ReviewItem.Kind.IMAGE, "reject" | "request_new":
             reason = decision.reason or Upload.RejectionReason.OTHER
             if reason not in Upload.RejectionReason.values:
                 raise ValueError(f"unknown rejection reason {reason!r}")
-            reject_image(target, by=by, reason=reason, note=decision.message)
+            _reject_image(target, by=by, reason=reason, note=decision.message)
         case ReviewItem.Kind.HELD_POST, "publish":
             forum_actions.publish_held(target, by=by, note=decision.note)
         case ReviewItem.Kind.HELD_POST, "return":
@@ -190,15 +191,16 @@ def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> N
 # Images -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def approve_image(upload: Upload, *, by: User, note: str = "") -> None:
+# Reached only through decide(), which holds the item and the image locked: one door.
+
+
+def _approve_image(upload: Upload, *, by: User, note: str = "") -> None:
     """The image is approved and appears on its thread for everyone who can see the post."""
     upload_actions.mark_approved(upload, by=by, note=note)
     forum_actions.image_approved(upload)
 
 
-@transaction.atomic
-def reject_image(upload: Upload, *, by: User, reason: str, note: str = "") -> None:
+def _reject_image(upload: Upload, *, by: User, reason: str, note: str = "") -> None:
     """The file is deleted, and the author learns why and that a corrected one is welcome."""
     message = upload_actions.mark_rejected(upload, by=by, reason=reason, note=note)
     forum_actions.notify_author(

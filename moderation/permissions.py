@@ -6,6 +6,8 @@ on (403). A service record is its moderator's and the admins'."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -35,13 +37,29 @@ def get_item_or_404(user: User, pk: int) -> ReviewItem:
     return item
 
 
-def check_can_act(user: User, item: ReviewItem, *, open_only: bool = True) -> None:
+def is_own_content(user: User, item: ReviewItem, target: Any = None) -> bool:
+    """The moderator's own post or image, or a flag on one: another moderator decides."""
+    owner = item.owner_id
+    if owner is None and target is not None:
+        owner = getattr(target, "author_id", None) or getattr(target, "uploader_id", None)
+    return owner is not None and owner == user.pk
+
+
+def check_can_act(
+    user: User, item: ReviewItem, *, open_only: bool = True, target: Any = None
+) -> None:
+    """May `user` act on the item now. Pass the (locked) target when deciding: nobody
+    decides their own content."""
     if not can_see_item(user, item):
         raise Http404
     if not has_staff_powers(user):
         raise PermissionDenied(_("Moderation needs two-factor authentication."))
     if open_only and not item.is_open:
         raise PermissionDenied(_("This item has already been decided."))
+    if target is not None and is_own_content(user, item, target):
+        raise PermissionDenied(
+            _("This is your own content: it needs another moderator of the specialty, or an admin.")
+        )
 
 
 # Moderators' service records -----------------------------------------------------------

@@ -3,9 +3,8 @@ decision on an image shown under the post it belongs to."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -15,7 +14,8 @@ from forum.models import Case, Reply
 from forum.permissions import get_case_or_404, get_image_or_404, get_reply_or_404
 from members.permissions import MemberRequest, enrol_for_staff_powers, has_staff_powers
 from moderation import actions
-from moderation.actions import FlagRefused
+from moderation.actions import Decision, FlagRefused
+from review import queue
 from uploads.models import Upload
 from uploads.permissions import check_can_decide, is_reviewer_of
 
@@ -51,7 +51,9 @@ def reply_flag(request: MemberRequest, pk: int) -> HttpResponse:
 # Images ------------------------------------------------------------------------------------
 
 
-def _decide(request: MemberRequest, pk: int, decide: Callable[[Upload], object]) -> HttpResponse:
+def _decide(request: MemberRequest, pk: int, decision: Decision) -> HttpResponse:
+    """The thread page's Approve and Reject: the same one decision as the queue's, on the
+    image's open item at the version the page showed."""
     upload = get_image_or_404(request.user, pk)
     # A reviewer who has not enrolled a second factor is sent to enrol; anyone else who is
     # not this image's reviewer (its uploader, say) is refused by check_can_decide.
@@ -59,19 +61,23 @@ def _decide(request: MemberRequest, pk: int, decide: Callable[[Upload], object])
     if reviewer and not has_staff_powers(request.user):
         return enrol_for_staff_powers(request)
     check_can_decide(request.user, upload)
-    decide(upload)
+    item = queue.open_item_for(upload)
+    if item is None:
+        raise PermissionDenied(_("This image has already been decided."))
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        raise PermissionDenied(_("The page is out of date. Reload it.")) from None
+    try:
+        actions.decide(item, by=request.user, version=version, decision=decision)
+    except (actions.Conflict, ValueError) as refusal:
+        messages.error(request, str(refusal))
     return redirect(upload.the_case.get_absolute_url() + f"#image-{upload.pk}")
 
 
 @require_POST
 def upload_approve(request: MemberRequest, pk: int) -> HttpResponse:
-    return _decide(
-        request,
-        pk,
-        lambda upload: actions.approve_image(
-            upload, by=request.user, note=request.POST.get("note", "")
-        ),
-    )
+    return _decide(request, pk, Decision("approve", note=request.POST.get("note", "")[:2000]))
 
 
 @require_POST
@@ -79,10 +85,5 @@ def upload_reject(request: MemberRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     if reason not in Upload.RejectionReason.values:
         return HttpResponse(_("Choose a reason from the policy list."), status=400)
-    return _decide(
-        request,
-        pk,
-        lambda upload: actions.reject_image(
-            upload, by=request.user, reason=reason, note=request.POST.get("note", "")[:2000]
-        ),
-    )
+    message = request.POST.get("note", "").strip()[:2000]
+    return _decide(request, pk, Decision("reject", message=message, reason=reason))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from forum.models import Case, Reply
 from members.permissions import MemberRequest, staff_page
 from moderation import actions
-from moderation.permissions import get_item_or_404
+from moderation.permissions import get_item_or_404, is_own_content
 from review.models import ReviewItem
 from uploads.models import Upload
 
@@ -66,6 +66,7 @@ def item_detail(request: MemberRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "target": target,
+            "own": is_own_content(request.user, item, target),
             "evidence_text": _evidence_text(item, "text"),
             "flagged_text": _evidence_text(item, "flagged_text"),
             "author": getattr(target, "author", None),

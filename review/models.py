@@ -102,6 +102,11 @@ class ReviewItem(models.Model):
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
 
+    @property
+    def owner_id(self) -> int | None:
+        """Whose content it is (a post's author, an image's uploader), from the evidence."""
+        return self.evidence.get("author_id") or self.evidence.get("uploader_id")
+
 
 class Flag(models.Model):
     """One member's report on a post, kept separately within the item it joined."""

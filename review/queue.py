@@ -106,6 +106,14 @@ def forget_target(target: models.Model) -> None:
             broadcast.queue_changed(item.specialty_id)
 
 
+def open_versions(model: type[models.Model], ids: list[int]) -> dict[int, int]:
+    """{target id: version} of the open items of these targets: what a page's inline
+    decision forms carry, so that they decide on what the moderator saw. One query."""
+    target_type = ContentType.objects.get_for_model(model)
+    rows = ReviewItem.objects.open().filter(target_type=target_type, target_id__in=ids)
+    return dict(rows.values_list("target_id", "version"))
+
+
 def open_item_for(target: models.Model) -> ReviewItem | None:
     target_type = ContentType.objects.get_for_model(target)
     return ReviewItem.objects.open().filter(target_type=target_type, target_id=target.pk).first()

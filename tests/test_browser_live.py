@@ -289,7 +289,7 @@ def test_edits_deletions_helpful_marks_outcomes_images_and_badges_arrive_live(
         outcome = {"outcome": "TAR after botox: no recurrence at a year."}
         assert alice_http.post(port, f"{case_url}outcome/", outcome)[0] == 302
         viewer.get_by_text("no recurrence at a year").wait_for()
-        assert dave.post(port, f"/uploads/{image}/approve/", {})[0] == 302
+        assert dave.post(port, f"/uploads/{image}/approve/", {"version": "1"})[0] == 302
         viewer.locator(f"#image-{image} img").wait_for()
         # Alice follows her case: Bob's new reply lights her header badge, live.
         before = int(alice.locator("[data-unread-count]").inner_text() or 0)

@@ -469,7 +469,8 @@ def test_rejecting_an_image_on_the_thread_page_tells_the_author_why(
 ):
     upload = image_item.target
     response = client_for(dave).post(
-        f"/uploads/{upload.pk}/reject/", {"reason": "face", "note": "Crop the face out."}
+        f"/uploads/{upload.pk}/reject/",
+        {"reason": "face", "note": "Crop the face out.", "version": image_item.version},
     )
     assert response.status_code == 302
     upload.refresh_from_db()
@@ -482,7 +483,7 @@ def test_image_verbs_refuse_a_moderator_without_a_second_factor(image_item, grac
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        actions.approve_image(image_item.target, by=grace)
+        actions.decide(image_item, by=grace, version=1, decision=Decision("approve"))
     with pytest.raises(PermissionDenied):
-        actions.reject_image(image_item.target, by=grace, reason="face")
+        actions.decide(image_item, by=grace, version=1, decision=Decision("reject", reason="face"))
     assert image_item.target.state == Upload.State.PENDING

@@ -185,3 +185,124 @@ def test_a_second_delete_from_a_stale_copy_is_refused_and_counts_stay_right(
     with pytest.raises(PermissionDenied):
         forum_actions.delete_reply(second, by=bob)
     assert Case.objects.get(pk=alices_case.pk).reply_count == 0
+
+
+# One door to each decision ---------------------------------------------------------------
+
+
+@pytest.fixture
+def posted_image(alice, alices_case):
+    import io
+
+    from PIL import Image
+
+    from uploads import actions as upload_actions
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 90)).save(out, "JPEG")
+    draft = upload_actions.store(alice, out.getvalue())
+    upload_actions.attach([draft], case=alices_case)
+    draft.refresh_from_db()
+    return draft
+
+
+def test_an_inline_approve_after_a_queue_rejection_is_refused(
+    posted_image, client_for, dave, committing
+):
+    from audit.models import AuditEntry
+    from uploads.models import Upload
+
+    item = item_for(posted_image)
+    with committing():
+        actions.decide(
+            item, by=dave, version=1, decision=Decision("reject", message="Face.", reason="face")
+        )
+    response = client_for(dave).post(f"/uploads/{posted_image.pk}/approve/", {"version": 1})
+    assert response.status_code == 404  # a rejected image's file is gone: it is unknown now
+    posted_image.refresh_from_db()
+    assert posted_image.state == Upload.State.REJECTED and not posted_image.file
+    assert list(
+        AuditEntry.objects.filter(
+            target_id=posted_image.pk, action__startswith="image."
+        ).values_list("action", flat=True)
+    ) == ["image.reject"]
+
+
+def test_a_decision_from_a_copy_loaded_before_another_decision_is_refused(posted_image, dave, erin):
+    from uploads.models import Upload
+
+    stale = item_for(posted_image)  # what a page loaded before the other decision committed
+    actions.decide(
+        item_for(posted_image),
+        by=erin,
+        version=1,
+        decision=Decision("reject", message="Face.", reason="face"),
+    )
+    with pytest.raises(Conflict):
+        actions.decide(stale, by=dave, version=1, decision=Decision("approve"))
+    assert Upload.objects.get(pk=posted_image.pk).state == Upload.State.REJECTED
+
+
+def test_an_inline_decision_on_an_older_version_is_refused(posted_image, client_for, dave, erin):
+    from uploads.models import Upload
+
+    item = item_for(posted_image)
+    actions.claim(item, by=erin, version=1)  # another moves the item on
+    response = client_for(dave).post(f"/uploads/{posted_image.pk}/approve/", {"version": 1})
+    assert response.status_code == 302
+    assert any("changed this item first" in str(m) for m in get_messages(response.wsgi_request))
+    posted_image.refresh_from_db()
+    assert posted_image.state == Upload.State.PENDING
+
+
+def test_the_thread_page_carries_the_images_review_version(posted_image, client_for, dave):
+    page = client_for(dave).get(posted_image.case.get_absolute_url()).content.decode()
+    assert f'action="/uploads/{posted_image.pk}/approve/"' in page
+    assert '<input type="hidden" name="version" value="1">' in page
+
+
+# Nobody decides their own content --------------------------------------------------------
+
+
+def test_a_moderator_cannot_decide_their_own_held_post(alices_case, dave, erin):
+    reply = forum_actions.create_reply(
+        alices_case, author=dave, body="Ask Mr Rives.", justification="An eponym."
+    )
+    item = item_for(reply)
+    with pytest.raises(PermissionDenied, match="another moderator"):
+        actions.decide(item, by=dave, version=1, decision=Decision("publish"))
+    assert Reply.objects.get(pk=reply.pk).state == PostState.HELD
+    actions.decide(item, by=erin, version=1, decision=Decision("publish"))  # an admin may
+    assert Reply.objects.get(pk=reply.pk).state == PostState.PUBLISHED
+
+
+def test_a_moderator_cannot_dismiss_flags_on_their_own_post(alices_case, make_reply, dave, alice):
+    reply = make_reply(alices_case, dave, "Use any mesh, it makes no difference.")
+    actions.flag(reply, by=alice, reason=Flag.Reason.UNSAFE)
+    item = item_for(reply)
+    with pytest.raises(PermissionDenied, match="another moderator"):
+        actions.decide(item, by=dave, version=item.version, decision=Decision("dismiss"))
+
+
+def test_a_moderator_cannot_approve_their_own_image(make_case, dave, client_for):
+    import io
+
+    from PIL import Image
+
+    from uploads import actions as upload_actions
+    from uploads.models import Upload
+
+    case = make_case(dave)
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 90)).save(out, "JPEG")
+    image = upload_actions.store(dave, out.getvalue())
+    upload_actions.attach([image], case=case)
+    item = item_for(image)
+    with pytest.raises(PermissionDenied, match="another moderator"):
+        actions.decide(item, by=dave, version=1, decision=Decision("approve"))
+    assert client_for(dave).post(f"/uploads/{image.pk}/approve/", {"version": 1}).status_code == 403
+    assert Upload.objects.get(pk=image.pk).state == Upload.State.PENDING
+    queue_page = client_for(dave).get("/moderation/").content.decode()
+    assert "Yours: needs another moderator" in queue_page
+    item_page = client_for(dave).get(f"/moderation/items/{item.pk}/").content.decode()
+    assert "This is your own content" in item_page and 'name="action"' not in item_page

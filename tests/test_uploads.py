@@ -259,14 +259,14 @@ def test_a_posted_image_waits_for_review_and_only_its_uploader_and_moderators_se
 
 def test_after_approval_every_member_sees_it(posted_image, client_for, bob, dave, committing):
     with committing():
-        response = client_for(dave).post(f"/uploads/{posted_image.pk}/approve/")
+        response = client_for(dave).post(f"/uploads/{posted_image.pk}/approve/", {"version": 1})
     assert response.status_code == 302
     assert status_for(client_for, bob, posted_image) == 200
     assert AuditEntry.objects.filter(action="image.approve", target_id=posted_image.pk).count() == 1
 
 
 def test_a_moderator_without_a_second_factor_is_sent_to_enrol(posted_image, client_for, grace):
-    response = client_for(grace).post(f"/uploads/{posted_image.pk}/approve/")
+    response = client_for(grace).post(f"/uploads/{posted_image.pk}/approve/", {"version": 1})
     assert response["Location"] == "/accounts/2fa/"
     posted_image.refresh_from_db()
     assert posted_image.state == Upload.State.PENDING
@@ -284,7 +284,7 @@ def test_rejection_deletes_the_file_and_keeps_the_reason(
     with committing():
         response = client_for(dave).post(
             f"/uploads/{posted_image.pk}/reject/",
-            {"reason": "face", "note": "Crop above the chin, then upload again."},
+            {"reason": "face", "note": "Crop above the chin, then upload again.", "version": 1},
         )
     assert response.status_code == 302
     posted_image.refresh_from_db()
@@ -302,7 +302,7 @@ def test_the_uploader_reads_the_rejection_on_the_case_and_nobody_else_does(
 ):
     client_for(dave).post(
         f"/uploads/{posted_image.pk}/reject/",
-        {"reason": "face", "note": "Crop above the chin, then upload again."},
+        {"reason": "face", "note": "Crop above the chin, then upload again.", "version": 1},
     )
     url = posted_image.case.get_absolute_url()
     page = client_for(alice).get(url).content.decode()

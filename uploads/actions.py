@@ -100,6 +100,7 @@ def attach(uploads: Iterable[Upload], *, case=None, reply=None) -> list[Upload]:
             specialty_id=the_case.specialty_id,
             evidence={
                 "receipt": upload.receipt,
+                "uploader_id": upload.uploader_id,
                 "case_id": the_case.pk,
                 "case_title": the_case.title,
             },
