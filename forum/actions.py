@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,6 +138,23 @@ def _keep_review_current(post: Case | Reply) -> None:
         )
 
 
+def _move_review_with(case: Case) -> None:
+    """The case moved specialty: what waits for review in it (the case, its replies, their
+    images) waits for the new specialty's moderators, and only theirs."""
+    queue.move_open_items(
+        {
+            Case: [case.pk],
+            Reply: list(case.replies.values_list("pk", flat=True)),
+            Upload: list(
+                Upload.objects.filter(Q(case=case) | Q(reply__case=case)).values_list(
+                    "pk", flat=True
+                )
+            ),
+        },
+        specialty_id=case.specialty_id,
+    )
+
+
 def _lock(post: Case | Reply) -> None:
     """Lock the post's row and re-read it, inside the verb's transaction: a concurrent edit,
     deletion or hide is seen before this one decides anything, and the save that follows
@@ -205,10 +222,13 @@ def edit_case(
     check_is_author(by, case)
     findings = screen(_screened_text(data), justification=justification)
     Revision.objects.create(case=case, part="case", edited_by=by, content=_case_content(case))
+    moved = specialty is not None and specialty.pk != case.specialty_id
     for name in CASE_CONTENT:
         setattr(case, name, data.get(name) or "")
     if specialty is not None:
         case.specialty = specialty
+    if moved:
+        _move_review_with(case)
     _hold(case, findings, justification)
     case.edited_at = timezone.now()
     case.attested_at = case.edited_at  # the author attests again with every edit
@@ -519,7 +539,9 @@ def hide_post(post: Case | Reply, *, by: User | None, reason: str, pending: bool
     was_published = post.is_published
     post.state = PostState.HIDDEN
     post.moderation_reason = reason
-    post.save(update_fields=["state", "moderation_reason"])
+    post.hidden_by = None if pending else by
+    post.hidden_pending = pending
+    post.save(update_fields=["state", "moderation_reason", "hidden_by", "hidden_pending"])
     if isinstance(post, Reply) and was_published:
         _count_published_reply(post.case, -1)
     _emit_changed(post)
@@ -537,12 +559,14 @@ def hide_post(post: Case | Reply, *, by: User | None, reason: str, pending: bool
 
 @transaction.atomic
 def restore_post(post: Case | Reply, *, by: User, note: str = "") -> None:
-    """Undo a hide pending review (the flags were dismissed)."""
-    if post.state != PostState.HIDDEN:
+    """Undo a hide pending review (the flags were dismissed). A moderator's deliberate hide
+    stays: dismissing flags never reverts another moderator's decision."""
+    if post.state != PostState.HIDDEN or not post.hidden_pending:
         return
     post.state = PostState.PUBLISHED
     post.moderation_reason = ""
-    post.save(update_fields=["state", "moderation_reason"])
+    post.hidden_pending = False
+    post.save(update_fields=["state", "moderation_reason", "hidden_pending"])
     if isinstance(post, Reply):
         _count_published_reply(post.case, +1)
     _emit_changed(post)

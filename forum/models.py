@@ -219,6 +219,12 @@ class Case(PostStateMixin, models.Model):
     held_findings = models.JSONField(default=list, blank=True)
     # Why a moderator hid or returned it: shown on the tombstone, or to the author.
     moderation_reason = models.TextField(blank=True)
+    # Who hid it (null: the flag rule, pending review), and whether the hide only waits for
+    # a moderator: dismissing the flags reverts a pending hide, never a deliberate one.
+    hidden_by = models.ForeignKey(
+        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hidden_pending = models.BooleanField(default=False)
     # A locked thread takes no new replies.
     locked_at = models.DateTimeField(null=True, blank=True)
 
@@ -288,6 +294,10 @@ class Reply(PostStateMixin, models.Model):
     held_justification = models.TextField(blank=True)
     held_findings = models.JSONField(default=list, blank=True)
     moderation_reason = models.TextField(blank=True)
+    hidden_by = models.ForeignKey(
+        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hidden_pending = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

@@ -106,6 +106,23 @@ def forget_target(target: models.Model) -> None:
             broadcast.queue_changed(item.specialty_id)
 
 
+def move_open_items(targets: dict[type[models.Model], list[int]], *, specialty_id: int) -> None:
+    """Content moved to another specialty: its open items go to that specialty's moderators,
+    and a decision begun under the old scope is refused (the version moves on)."""
+    query = models.Q()
+    for model, ids in targets.items():
+        if ids:
+            target_type = ContentType.objects.get_for_model(model)
+            query |= models.Q(target_type=target_type, target_id__in=ids)
+    if not query:
+        return
+    items = ReviewItem.objects.open().filter(query)
+    before = set(items.values_list("specialty_id", flat=True))
+    if items.update(specialty_id=specialty_id, version=F("version") + 1):
+        for moved_from in before | {specialty_id}:
+            broadcast.queue_changed(moved_from)
+
+
 def open_versions(model: type[models.Model], ids: list[int]) -> dict[int, int]:
     """{target id: version} of the open items of these targets: what a page's inline
     decision forms carry, so that they decide on what the moderator saw. One query."""

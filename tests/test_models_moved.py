@@ -94,3 +94,27 @@ def test_rows_written_before_the_move_are_read_after_it(alice, dave, hernia):
     # The trigger on the table still refuses to rewrite the log, whatever the ORM says.
     with pytest.raises(DatabaseError), connection.cursor() as cursor:
         cursor.execute("UPDATE moderation_auditentry SET reason = 'rewritten'")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_posts_the_flag_rule_hid_before_hides_had_owners_are_pending_again(
+    alices_case, make_reply, bob, alice, make_member
+):
+    from forum import search
+    from forum.models import Reply
+    from moderation import actions
+    from review.models import Flag
+
+    ruled = make_reply(alices_case, bob, "Her NHS number is in the notes.")
+    actions.flag(ruled, by=alice, reason=Flag.Reason.IDENTIFIER)
+    actions.flag(ruled, by=make_member("Chen Wei"), reason=Flag.Reason.IDENTIFIER)
+    deliberate = make_reply(alices_case, bob, "Hidden by a moderator's decision.")
+    Reply.objects.filter(pk=deliberate.pk).update(state="hidden")
+    try:
+        migrate([("forum", "0007_thread_events")])  # before hides had owners
+        migrate(latest())
+    finally:
+        migrate(latest())
+        search.ensure_index(connection)  # SQLite's rebuilt tables lost the search triggers
+    assert Reply.objects.get(pk=ruled.pk).hidden_pending is True
+    assert Reply.objects.get(pk=deliberate.pk).hidden_pending is False

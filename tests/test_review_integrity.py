@@ -9,6 +9,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from forum import actions as forum_actions
 from forum.models import Case, PostState, Reply
@@ -306,3 +307,82 @@ def test_a_moderator_cannot_approve_their_own_image(make_case, dave, client_for)
     assert "Yours: needs another moderator" in queue_page
     item_page = client_for(dave).get(f"/moderation/items/{item.pk}/").content.decode()
     assert "This is your own content" in item_page and 'name="action"' not in item_page
+
+
+# Scope follows the content ----------------------------------------------------------------
+
+
+def test_a_held_case_moved_to_another_specialty_goes_to_its_moderators(
+    alice, dave, hernia, vascular, make_member, client_for
+):
+    vera = make_member("Vera Vasquez", specialty=vascular, moderates=(vascular,), mfa=True)
+    case = forum_actions.create_case(
+        alice,
+        specialty=hernia,
+        data={**CASE_DATA, "presentation": "Mrs Jones, 72, third recurrence."},
+        justification="Jones is the hernia's eponym here.",
+    )
+    item = item_for(case)
+    forum_actions.edit_case(
+        case,
+        by=alice,
+        specialty=vascular,
+        data={**CASE_DATA, "presentation": "Mrs Jones, 72, third recurrence."},
+        justification="Jones is the hernia's eponym here.",
+    )
+    item.refresh_from_db()
+    assert item.specialty_id == vascular.pk
+    assert client_for(dave).get(f"/moderation/items/{item.pk}/").status_code == 404
+    assert client_for(vera).get(f"/moderation/items/{item.pk}/").status_code == 200
+    with pytest.raises(Http404):  # out of his scope now: the item is unknown to him
+        actions.decide(item, by=dave, version=item.version, decision=Decision("publish"))
+    actions.decide(item, by=vera, version=item.version, decision=Decision("publish"))
+    assert Case.objects.get(pk=case.pk).state == PostState.PUBLISHED
+
+
+def test_a_case_moved_takes_its_replies_and_images_waiting_for_review(
+    alices_case, bob, alice, vascular
+):
+    reply = forum_actions.create_reply(
+        alices_case, author=bob, body="Ask Mr Rives.", justification="An eponym."
+    )
+    forum_actions.edit_case(alices_case, by=alice, specialty=vascular, data=CASE_DATA)
+    assert item_for(reply).specialty_id == vascular.pk
+
+
+# A deliberate hide has an owner --------------------------------------------------------------
+
+
+def test_dismissing_new_flags_never_reverts_a_moderators_deliberate_hide(
+    alices_case, make_reply, bob, alice, dave, erin, make_member
+):
+    reply = make_reply(alices_case, bob, "Just do what the rep says, it's fine.")
+    actions.flag(reply, by=alice, reason=Flag.Reason.UNSAFE)
+    first = item_for(reply)
+    actions.decide(
+        first, by=dave, version=first.version, decision=Decision("hide", message="Unsafe.")
+    )
+    # Someone flags the hidden post again; another moderator dismisses the new flag.
+    actions.flag(reply, by=make_member("Chen Wei"), reason=Flag.Reason.OTHER)
+    second = ReviewItem.objects.open().get()
+    actions.decide(second, by=erin, version=second.version, decision=Decision("dismiss"))
+    reply.refresh_from_db()
+    assert (reply.state, reply.hidden_by_id, reply.hidden_pending) == (
+        PostState.HIDDEN,
+        dave.pk,
+        False,
+    )
+
+
+def test_dismissing_the_flags_reverts_a_hide_that_only_waited_for_review(
+    alices_case, make_reply, bob, alice, make_member, dave
+):
+    reply = make_reply(alices_case, bob, "Her NHS number is in the notes.")
+    actions.flag(reply, by=alice, reason=Flag.Reason.IDENTIFIER)
+    actions.flag(reply, by=make_member("Chen Wei"), reason=Flag.Reason.IDENTIFIER)
+    reply.refresh_from_db()
+    assert (reply.state, reply.hidden_pending) == (PostState.HIDDEN, True)
+    item = item_for(reply)
+    actions.decide(item, by=dave, version=item.version, decision=Decision("dismiss"))
+    reply.refresh_from_db()
+    assert reply.state == PostState.PUBLISHED and not reply.hidden_pending
