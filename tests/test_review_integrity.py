@@ -72,13 +72,19 @@ def test_a_held_reply_swapped_after_review_is_not_published_over_http(
     assert held_reply.body == item.evidence["text"]["body"]
 
 
-def test_a_held_case_edited_during_review_needs_a_decision_on_the_new_text(alice, dave, hernia):
-    case = forum_actions.create_case(
-        alice,
-        specialty=hernia,
-        data={**CASE_DATA, "presentation": "Mrs Jones, 72, third recurrence."},
-        justification="Jones is the hernia's eponym here.",
+HELD_CASE = {**CASE_DATA, "presentation": "Mrs Jones, 72, third recurrence."}
+ITS_REASON = "Jones is the hernia's eponym here."
+
+
+@pytest.fixture
+def held_case(alice, hernia) -> Case:
+    return forum_actions.create_case(
+        alice, specialty=hernia, data=HELD_CASE, justification=ITS_REASON
     )
+
+
+def test_a_held_case_edited_during_review_needs_a_decision_on_the_new_text(held_case, alice, dave):
+    case = held_case
     item = item_for(case)
     forum_actions.edit_case(
         case,
@@ -313,22 +319,13 @@ def test_a_moderator_cannot_approve_their_own_image(make_case, dave, client_for)
 
 
 def test_a_held_case_moved_to_another_specialty_goes_to_its_moderators(
-    alice, dave, hernia, vascular, make_member, client_for
+    held_case, alice, dave, vascular, make_member, client_for
 ):
     vera = make_member("Vera Vasquez", specialty=vascular, moderates=(vascular,), mfa=True)
-    case = forum_actions.create_case(
-        alice,
-        specialty=hernia,
-        data={**CASE_DATA, "presentation": "Mrs Jones, 72, third recurrence."},
-        justification="Jones is the hernia's eponym here.",
-    )
+    case = held_case
     item = item_for(case)
     forum_actions.edit_case(
-        case,
-        by=alice,
-        specialty=vascular,
-        data={**CASE_DATA, "presentation": "Mrs Jones, 72, third recurrence."},
-        justification="Jones is the hernia's eponym here.",
+        case, by=alice, specialty=vascular, data=HELD_CASE, justification=ITS_REASON
     )
     item.refresh_from_db()
     assert item.specialty_id == vascular.pk
