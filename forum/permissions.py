@@ -30,6 +30,24 @@ def can_see_case(user: User, case: Case) -> bool:
     return True
 
 
+def can_read_case(user: User, case: Case) -> bool:
+    """The case's own words (its title above all): a page, a notification or an export may
+    show them. A hidden case's are for its author and its specialty's moderators; a deleted
+    case has none."""
+    if not can_see_case(user, case) or case.is_deleted:
+        return False
+    if case.is_hidden:
+        return case.author_id == user.pk or is_moderator_of(user, case)
+    return True
+
+
+def case_title_for(user: User, case: Case) -> str:
+    """The case's title if the viewer may read it, else what the thread calls it."""
+    if can_read_case(user, case):
+        return case.title
+    return str(_("Deleted case") if case.is_deleted else _("Hidden case"))
+
+
 def can_see_reply(user: User, reply: Reply) -> bool:
     """Within a case the viewer can see: held replies only for their author and moderators."""
     if reply.state in {PostState.HELD, PostState.RETURNED}:
@@ -103,7 +121,8 @@ def can_see_image(user: User, upload: Upload) -> bool:
         return False
     if is_moderator_of(user, case):
         return upload.state in {Upload.State.PENDING, Upload.State.APPROVED}
-    if upload.state != Upload.State.APPROVED or not can_see_case(user, case):
+    # A hidden case's images go with its words: the tombstone shows neither.
+    if upload.state != Upload.State.APPROVED or case.is_hidden or not can_see_case(user, case):
         return False
     return upload.reply is None or (upload.reply.is_published and can_see_reply(user, upload.reply))
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from forum.actions import CASE_CONTENT
 from forum.models import Case, PostState, Reply
+from forum.permissions import case_title_for
 from members.models import Application, User
 from uploads.models import Upload
 
@@ -133,7 +134,7 @@ def _replies(user: User) -> list[dict[str, Any]]:
         {
             "id": reply.pk,
             "case": reply.case_id,
-            "case_title": reply.case.title,
+            "case_title": case_title_for(user, reply.case),
             "state": reply.get_state_display(),
             "posted": _when(reply.created_at),
             "edited": _when(reply.edited_at),

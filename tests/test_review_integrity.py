@@ -383,3 +383,60 @@ def test_dismissing_the_flags_reverts_a_hide_that_only_waited_for_review(
     actions.decide(item, by=dave, version=item.version, decision=Decision("dismiss"))
     reply.refresh_from_db()
     assert reply.state == PostState.PUBLISHED and not reply.hidden_pending
+
+
+# A hidden case shows nothing of itself to members ----------------------------------------
+
+
+@pytest.fixture
+def hidden_case(alices_case, make_reply, bob, dave, alice):
+    make_reply(alices_case, bob, "Bob's reply, from before the hide.")  # bob follows it now
+    forum_actions.create_reply(alices_case, author=alice, body="Alice answers Bob.")
+    forum_actions.hide_post(alices_case, by=dave, reason="Identifiable.")
+    alices_case.refresh_from_db()
+    return alices_case
+
+
+def test_a_hidden_case_page_keeps_its_title_out_of_the_page_title(hidden_case, client_for, bob):
+    page = client_for(bob).get(hidden_case.get_absolute_url()).content.decode()
+    assert hidden_case.title not in page
+    assert "<title>Hidden case" in page
+
+
+def test_a_hidden_cases_title_stays_out_of_notifications(hidden_case, client_for, bob):
+    page = client_for(bob).get("/notifications/").content.decode()
+    assert "Alice answers Bob" not in page and hidden_case.title not in page
+    assert "Hidden case" in page
+
+
+def test_a_hidden_cases_approved_image_is_unknown_to_members(
+    hidden_case, client_for, alice, bob, dave
+):
+    import io
+
+    from PIL import Image
+
+    from uploads import actions as upload_actions
+    from uploads.models import Upload
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 90)).save(out, "JPEG")
+    image = upload_actions.store(alice, out.getvalue())
+    upload_actions.attach([image], case=hidden_case)
+    Upload.objects.filter(pk=image.pk).update(state=Upload.State.APPROVED)
+    assert client_for(bob).get(f"/uploads/{image.pk}/").status_code == 404
+    assert client_for(dave).get(f"/uploads/{image.pk}/").status_code == 200  # its moderator
+    assert client_for(alice).get(f"/uploads/{image.pk}/").status_code == 200  # its uploader
+
+
+def test_a_members_export_names_no_hidden_case_of_someone_else(hidden_case, bob):
+    import json
+    import zipfile
+
+    from privacy.export import build_export
+
+    with zipfile.ZipFile(build_export(bob)) as archive:
+        replies = json.loads(archive.read("replies.json"))
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert [reply["case_title"] for reply in replies] == ["Hidden case"]
+    assert hidden_case.title.encode() not in everything
