@@ -115,7 +115,7 @@ def _held_part(post: Case | Reply) -> str | None:
 def _keep_review_current(post: Case | Reply) -> None:
     """A held post (or outcome) waits in the review queue with what the screen found; a post
     already waiting (held or flagged) shows its moderator the text as it is now, and a
-    decision taken on the text before is refused (review/queue.py, refresh_item_for)."""
+    decision taken on the text before is refused (review/queue.py, refresh_item)."""
     part = _held_part(post)
     evidence = post.as_evidence()
     if part is not None:
@@ -126,7 +126,7 @@ def _keep_review_current(post: Case | Reply) -> None:
         }
     item = queue.open_item_for(post)
     if item is not None:
-        if item.kind == ReviewItem.Kind.FLAGGED_POST:
+        if item.kind == ReviewItem.Kind.FLAGGED_POST or item.flags.exists():
             # What the flags were about stays beside what the post says now.
             evidence["flagged_text"] = item.evidence.get("flagged_text", item.evidence["text"])
         kind = ReviewItem.Kind.HELD_POST if part is not None else None
@@ -155,11 +155,19 @@ def _move_review_with(case: Case) -> None:
     )
 
 
-def _lock(post: Case | Reply) -> None:
-    """Lock the post's row and re-read it, inside the verb's transaction: a concurrent edit,
-    deletion or hide is seen before this one decides anything, and the save that follows
-    writes onto the row as it is now, not onto the copy loaded before."""
-    locked: QuerySet[Any] = type(post)._default_manager.select_for_update()
+def lock_post(post: Case | Reply) -> None:
+    """Lock the post's row and re-read it, inside the caller's transaction: a concurrent
+    edit, deletion, flag or decision is seen before this one decides anything, and the save
+    that follows writes onto the row as it is now, not onto the copy loaded before.
+
+    Rows are always locked in one order, case, then reply, then its images and review items
+    (moderation/actions.py does the same), so two verbs wait for each other instead of
+    deadlocking. NO KEY UPDATE: rows that only point at the post (events, notifications)
+    can still be inserted meanwhile.
+    """
+    if isinstance(post, Reply):
+        Case.objects.select_for_update(no_key=True).filter(pk=post.case_id).first()
+    locked: QuerySet[Any] = type(post)._default_manager.select_for_update(no_key=True)
     post.refresh_from_db(from_queryset=locked)
 
 
@@ -218,7 +226,7 @@ def edit_case(
     justification: str = "",
     images: Iterable[Upload] = (),
 ) -> Case:
-    _lock(case)
+    lock_post(case)
     check_is_author(by, case)
     findings = screen(_screened_text(data), justification=justification)
     Revision.objects.create(case=case, part="case", edited_by=by, content=_case_content(case))
@@ -245,7 +253,7 @@ def edit_case(
 @transaction.atomic
 def delete_case(case: Case, *, by: User) -> None:
     """The author's deletion: a tombstone stays, the text and its history are gone."""
-    _lock(case)
+    lock_post(case)
     check_is_author(by, case)
     _tombstone_case(case)
 
@@ -262,8 +270,8 @@ def _tombstone_case(case: Case) -> None:
     case.save()
     case.tags.clear()
     case.revisions.all().delete()
-    _keep_review_current(case)
     queue.forget_target(case)
+    _keep_review_current(case)
     upload_actions.delete_uploads(Upload.objects.filter(case=case))
     events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
 
@@ -271,7 +279,7 @@ def _tombstone_case(case: Case) -> None:
 @transaction.atomic
 def post_outcome(case: Case, *, by: User, text: str, justification: str = "") -> Case:
     """Add or update the outcome follow-up (M&M-style learning), at any time."""
-    _lock(case)
+    lock_post(case)
     check_is_author(by, case)
     findings = screen({"outcome": text}, justification=justification)
     if case.outcome:
@@ -279,8 +287,11 @@ def post_outcome(case: Case, *, by: User, text: str, justification: str = "") ->
             case=case, part="outcome", edited_by=by, content={"outcome": case.outcome}
         )
     first = not case.outcome_posted_at or case.outcome_state != PostState.PUBLISHED
+    # An outcome already waiting keeps waiting, however clean the rewrite: as for posts, an
+    # edit never skips the moderator.
+    waiting = case.outcome_state == PostState.HELD
     case.outcome = text
-    case.outcome_state = PostState.HELD if findings else PostState.PUBLISHED
+    case.outcome_state = PostState.HELD if findings or waiting else PostState.PUBLISHED
     case.rendered = {**case.rendered, "outcome": markdown.render(text)}
     if case.outcome_state == PostState.PUBLISHED:
         now = timezone.now()
@@ -348,7 +359,7 @@ def _count_published_reply(case: Case, delta: int, *, now=None) -> None:
 def edit_reply(
     reply: Reply, *, by: User, body: str, coi_disclosure: str = "", justification: str = ""
 ) -> Reply:
-    _lock(reply)
+    lock_post(reply)
     check_is_author(by, reply)
     findings = screen({"body": body, "coi_disclosure": coi_disclosure}, justification=justification)
     Revision.objects.create(
@@ -375,7 +386,7 @@ def edit_reply(
 
 @transaction.atomic
 def delete_reply(reply: Reply, *, by: User) -> None:
-    _lock(reply)
+    lock_post(reply)
     check_is_author(by, reply)
     _tombstone_reply(reply)
 
@@ -391,8 +402,8 @@ def _tombstone_reply(reply: Reply) -> None:
     reply.deleted_at = timezone.now()
     reply.save()
     reply.revisions.all().delete()
-    _keep_review_current(reply)
     queue.forget_target(reply)
+    _keep_review_current(reply)
     upload_actions.delete_uploads(Upload.objects.filter(reply=reply))
     events.emit(reply.case, ThreadEvent.Kind.REPLY_CHANGED, reply=reply)
 
@@ -490,25 +501,28 @@ def _case_of(post: Case | Reply) -> Case:
 def publish_held(post: Case | Reply, *, by: User, note: str = "") -> None:
     """A moderator found the held post (or outcome) fine: it appears, followers hear of it."""
     case = _case_of(post)
-    if isinstance(post, Case) and post.outcome_state == PostState.HELD and not post.is_held:
-        now = timezone.now()
-        post.outcome_state = PostState.PUBLISHED
-        post.outcome_posted_at = post.outcome_posted_at or now
-        post.status = Case.Status.OUTCOME
-        post.last_activity_at = now
+    if isinstance(post, Case):
+        # The item showed the case and its outcome together: what waited of both appears.
+        outcome_waited = post.outcome_state == PostState.HELD
+        if post.is_held:
+            post.state = PostState.PUBLISHED
+        if outcome_waited:
+            now = timezone.now()
+            post.outcome_state = PostState.PUBLISHED
+            post.outcome_posted_at = post.outcome_posted_at or now
+            post.status = Case.Status.OUTCOME
+            post.last_activity_at = now
         post.search_text = search.document(post)
         post.save()
-        _notify_followers(post, kind=Notification.Kind.OUTCOME, actor=by)
+        if outcome_waited and post.is_published:
+            _notify_followers(post, kind=Notification.Kind.OUTCOME, actor=by)
         events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     else:
         post.state = PostState.PUBLISHED
         post.save(update_fields=["state"])
-        if isinstance(post, Reply):
-            _count_published_reply(case, +1, now=timezone.now())
-            _notify_followers(case, kind=Notification.Kind.REPLY, actor=by, reply=post)
-            events.emit(case, ThreadEvent.Kind.REPLY, reply=post)
-        else:
-            events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
+        _count_published_reply(case, +1, now=timezone.now())
+        _notify_followers(case, kind=Notification.Kind.REPLY, actor=by, reply=post)
+        events.emit(case, ThreadEvent.Kind.REPLY, reply=post)
     record(actor=by, action="post.publish", target=post, reason=note)
     queue.close_items_for(post, by=by, decision="publish", note=note)
     notify_author(post.author, case, _("A moderator published your post."))
@@ -517,9 +531,9 @@ def publish_held(post: Case | Reply, *, by: User, note: str = "") -> None:
 @transaction.atomic
 def return_to_author(post: Case | Reply, *, by: User, reason: str, note: str = "") -> None:
     """Back to its author with the reason; they edit it and it goes through the screen again."""
-    if isinstance(post, Case) and post.outcome_state == PostState.HELD and not post.is_held:
+    if isinstance(post, Case) and post.outcome_state == PostState.HELD:
         post.outcome_state = PostState.RETURNED
-    else:
+    if not isinstance(post, Case) or post.is_held:
         post.state = PostState.RETURNED
     post.moderation_reason = reason
     post.save()

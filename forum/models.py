@@ -254,6 +254,8 @@ class Case(PostStateMixin, models.Model):
     def as_evidence(self) -> dict[str, Any]:
         """What the case said and was, at this moment: kept as evidence on a review item."""
         text = {name: getattr(self, name) for name in (*self.TEXT_FIELDS, "outcome")}
+        # Tags are published with the case: the moderator reads them too.
+        text["tags"] = ", ".join(tag.name for tag in self.tags.all()) if self.pk else ""
         return _evidence(self, self, text)
 
     def sections(self) -> list[tuple[str, str, str]]:

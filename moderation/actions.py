@@ -76,11 +76,7 @@ def _move_on(item: ReviewItem, *, version: int, by: User) -> None:
         pk=item.pk, version=version, state=ReviewItem.State.OPEN
     ).update(version=F("version") + 1)
     if not updated:
-        fresh = ReviewItem.objects.filter(pk=item.pk).values("content_version", "state").first()
-        if fresh and fresh["state"] == ReviewItem.State.OPEN and fresh["content_version"] > version:
-            raise Conflict(
-                _("The post changed since you opened it: review the new text, then decide.")
-            )
+        _check_version(item, version)  # says why, if the version moved on
         raise Conflict(_("Another moderator changed this item first. Reload it to see what."))
     item.version = version + 1
     if item.claimed_by is not None and item.claimed_by_id != by.pk:
@@ -90,18 +86,40 @@ def _move_on(item: ReviewItem, *, version: int, by: User) -> None:
 
 
 def _locked_target(item: ReviewItem) -> Any:
+    """The item's target, locked and read afresh; a post through forum's lock_post, which
+    locks a reply's case first (the one order every verb takes rows in)."""
     model = item.target_type.model_class()
     if model is None:
         raise Conflict(_("What this item was about no longer exists."))
     try:
-        return model._default_manager.select_for_update().get(pk=item.target_id)
+        target = model._default_manager.get(pk=item.target_id)
     except ObjectDoesNotExist:
         raise Conflict(_("What this item was about no longer exists.")) from None
+    if isinstance(target, Case | Reply):
+        forum_actions.lock_post(target)
+    else:
+        target.refresh_from_db(from_queryset=model._default_manager.select_for_update(no_key=True))
+    return target
+
+
+def _check_version(item: ReviewItem, version: int) -> None:
+    """Before anything else is judged: a decision on an older version is refused with why
+    (the item may since ask something else, if the author's edit changed its kind)."""
+    fresh = ReviewItem.objects.filter(pk=item.pk).values("version", "content_version").first()
+    if fresh is None or fresh["version"] == version:
+        return
+    if fresh["content_version"] > version:
+        raise Conflict(_("The post changed since you opened it: review the new text, then decide."))
+    raise Conflict(_("Another moderator changed this item first. Reload it to see what."))
 
 
 @transaction.atomic
 def claim(item: ReviewItem, *, by: User, version: int) -> None:
-    check_can_act(by, item)
+    try:
+        target = item.target
+    except ObjectDoesNotExist:
+        raise Conflict(_("What this item was about no longer exists.")) from None
+    check_can_act(by, item, target=target)  # nobody holds their own content
     _move_on(item, version=version, by=by)
     item.claimed_by, item.claimed_at = by, timezone.now()
     item.save(update_fields=["claimed_by", "claimed_at"])
@@ -129,6 +147,8 @@ def add_note(item: ReviewItem, *, by: User, note: str) -> None:
 @transaction.atomic
 def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> None:
     check_can_act(by, item)
+    _check_version(item, version)
+    item.refresh_from_db()
     if decision.action not in ACTIONS[item.kind]:
         raise ValueError(f"{decision.action!r} is not an action on {item.kind}")
     if decision.action in NEEDS_MESSAGE and not decision.message.strip():
@@ -227,6 +247,8 @@ def flag(post: Case | Reply, *, by: User, reason: str, citation: str = "", note:
     enough members agree or one moderator says so."""
     if reason not in Flag.Reason.values:
         raise FlagRefused(_("Choose a reason."))
+    # Judged on the post as it is now (deleted or hidden since the page loaded, say).
+    forum_actions.lock_post(post)
     if post.author_id == by.pk:
         raise FlagRefused(_("You cannot flag your own post; edit or delete it instead."))
     if post.state not in {PostState.PUBLISHED, PostState.HIDDEN}:

@@ -55,7 +55,9 @@ class ReviewItem(models.Model):
         "forum.Specialty", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
-    # What the target looked like when it came in: a later edit or deletion cannot erase it.
+    # What the target is, for the moderator: refreshed by every edit while the item is open
+    # (a flagged post also keeps what was flagged); emptied of text when a post or image
+    # held for review is deleted before anyone saw it (review/queue.py).
     evidence = models.JSONField(default=dict, blank=True)
     opened_at = models.DateTimeField(default=timezone.now, db_index=True)
     claimed_by = models.ForeignKey(

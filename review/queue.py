@@ -86,8 +86,10 @@ def forget_target(target: models.Model) -> None:
     target_type = ContentType.objects.get_for_model(target)
     # A flag's evidence stays (what was flagged, for the moderator still to judge); an item
     # that only existed to review the text or image before anyone saw it goes with it.
-    withdrawn = ReviewItem.objects.filter(target_type=target_type, target_id=target.pk).exclude(
-        kind=ReviewItem.Kind.FLAGGED_POST
+    withdrawn = (
+        ReviewItem.objects.filter(target_type=target_type, target_id=target.pk)
+        .exclude(kind=ReviewItem.Kind.FLAGGED_POST)
+        .exclude(flags__isnull=False)
     )
     for item in withdrawn:
         item.evidence = {
@@ -118,7 +120,11 @@ def move_open_items(targets: dict[type[models.Model], list[int]], *, specialty_i
         return
     items = ReviewItem.objects.open().filter(query)
     before = set(items.values_list("specialty_id", flat=True))
-    if items.update(specialty_id=specialty_id, version=F("version") + 1):
+    # A claim was a moderator of the old specialty's: the new ones start afresh.
+    moved = items.update(
+        specialty_id=specialty_id, version=F("version") + 1, claimed_by=None, claimed_at=None
+    )
+    if moved:
         for moved_from in before | {specialty_id}:
             broadcast.queue_changed(moved_from)
 

@@ -143,7 +143,9 @@ def mark_rejected(upload: Upload, *, by: User, reason: str, note: str = "") -> s
 
 def delete_uploads(uploads: Iterable[Upload]) -> None:
     """Rows now, files after the commit (a post deleted, an account erased, a draft dropped)."""
-    uploads = list(uploads)
+    # Locked first, in pk order, as a decision locks the image before its item.
+    ids = [upload.pk for upload in uploads]
+    uploads = list(Upload.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk"))
     names = [upload.file.name or "" for upload in uploads]
     for upload in uploads:
         queue.forget_target(upload)
