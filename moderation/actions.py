@@ -79,7 +79,9 @@ def _move_on(item: ReviewItem, *, version: int, by: User) -> None:
         _check_version(item, version)  # says why, if the version moved on
         raise Conflict(_("Another moderator changed this item first. Reload it to see what."))
     item.version = version + 1
-    if item.claimed_by is not None and item.claimed_by_id != by.pk:
+    # A claim keeps other moderators off an item, never an admin: a claim left behind (a
+    # moderator away, or one who claimed their own content) must not stall the queue.
+    if item.claimed_by is not None and item.claimed_by_id != by.pk and not by.is_admin:
         raise Conflict(
             _("%(name)s has claimed this item.") % {"name": item.claimed_by.display_name}
         )

@@ -517,3 +517,15 @@ def test_a_members_export_names_no_hidden_case_of_someone_else(hidden_case, bob)
         everything = b"".join(archive.read(name) for name in archive.namelist())
     assert [reply["case_title"] for reply in replies] == ["Hidden case"]
     assert hidden_case.title.encode() not in everything
+
+
+def test_an_admin_can_decide_an_item_another_moderator_claimed(
+    held_reply, dave, erin, make_member, hernia
+):
+    item = item_for(held_reply)
+    actions.claim(item, by=dave, version=1)
+    other = make_member("Olga Other", moderates=(hernia,), mfa=True)
+    with pytest.raises(Conflict, match="has claimed this item"):
+        actions.decide(item, by=other, version=2, decision=Decision("publish"))
+    actions.decide(item, by=erin, version=2, decision=Decision("publish"))
+    assert Reply.objects.get(pk=held_reply.pk).state == PostState.PUBLISHED
