@@ -112,11 +112,16 @@ def _held_part(post: Case | Reply) -> str | None:
     return None
 
 
-def _keep_review_current(post: Case | Reply) -> None:
+def _keep_review_current(post: Case | Reply, *, new: bool = False) -> None:
     """A held post (or outcome) waits in the review queue with what the screen found; a post
     already waiting (held or flagged) shows its moderator the text as it is now, and a
-    decision taken on the text before is refused (review/queue.py, refresh_item)."""
+    decision taken on the text before is refused (review/queue.py, refresh_item).
+
+    `new`: the post was created in this transaction, so no item can be waiting for it yet.
+    """
     part = _held_part(post)
+    if new and part is None:
+        return  # the common case, a clean new post: nothing to look up or snapshot
     evidence = post.as_evidence()
     if part is not None:
         evidence |= {
@@ -124,7 +129,7 @@ def _keep_review_current(post: Case | Reply) -> None:
             "findings": post.held_findings,
             "justification": post.held_justification,
         }
-    item = queue.open_item_for(post)
+    item = None if new else queue.open_item_for(post)
     if item is not None:
         if item.kind == ReviewItem.Kind.FLAGGED_POST or item.flags.exists():
             # What the flags were about stays beside what the post says now.
@@ -204,7 +209,7 @@ def create_case(
     case.save(update_fields=["search_text"])
     Follow.objects.get_or_create(user=author, case=case)
     upload_actions.attach(images, case=case)
-    _keep_review_current(case)
+    _keep_review_current(case, new=True)
     return case
 
 
@@ -343,7 +348,7 @@ def create_reply(
         events.emit(case, ThreadEvent.Kind.REPLY, reply=reply)
     Follow.objects.get_or_create(user=author, case=case)
     upload_actions.attach(images, reply=reply)
-    _keep_review_current(reply)
+    _keep_review_current(reply, new=True)
     return reply
 
 

@@ -24,7 +24,7 @@ from forum import actions as forum_actions
 from forum.models import Case, PostState, Reply
 from members import actions as member_actions
 from members.models import User
-from moderation.permissions import check_can_act
+from moderation.permissions import check_can_act, check_not_own_content
 from review import queue
 from review.models import Flag, ItemEvent, ReviewItem
 from uploads import actions as upload_actions
@@ -76,8 +76,8 @@ def _move_on(item: ReviewItem, *, version: int, by: User) -> None:
         pk=item.pk, version=version, state=ReviewItem.State.OPEN
     ).update(version=F("version") + 1)
     if not updated:
-        _check_version(item, version)  # says why, if the version moved on
-        raise Conflict(_("Another moderator changed this item first. Reload it to see what."))
+        item.refresh_from_db()
+        raise _stale(item, version)
     item.version = version + 1
     # A claim keeps other moderators off an item, never an admin: a claim left behind (a
     # moderator away, or one who claimed their own content) must not stall the queue.
@@ -104,15 +104,13 @@ def _locked_target(item: ReviewItem) -> Any:
     return target
 
 
-def _check_version(item: ReviewItem, version: int) -> None:
-    """Before anything else is judged: a decision on an older version is refused with why
-    (the item may since ask something else, if the author's edit changed its kind)."""
-    fresh = ReviewItem.objects.filter(pk=item.pk).values("version", "content_version").first()
-    if fresh is None or fresh["version"] == version:
-        return
-    if fresh["content_version"] > version:
-        raise Conflict(_("The post changed since you opened it: review the new text, then decide."))
-    raise Conflict(_("Another moderator changed this item first. Reload it to see what."))
+def _stale(item: ReviewItem, version: int) -> Conflict:
+    """Why a decision made on `version` of this (freshly read) item cannot apply."""
+    if item.is_open and item.content_version > version:
+        return Conflict(
+            _("The post changed since you opened it: review the new text, then decide.")
+        )
+    return Conflict(_("Another moderator changed this item first. Reload it to see what."))
 
 
 @transaction.atomic
@@ -121,7 +119,8 @@ def claim(item: ReviewItem, *, by: User, version: int) -> None:
         target = item.target
     except ObjectDoesNotExist:
         raise Conflict(_("What this item was about no longer exists.")) from None
-    check_can_act(by, item, target=target)  # nobody holds their own content
+    check_can_act(by, item)
+    check_not_own_content(by, item, target)  # nobody holds their own content
     _move_on(item, version=version, by=by)
     item.claimed_by, item.claimed_at = by, timezone.now()
     item.save(update_fields=["claimed_by", "claimed_at"])
@@ -149,8 +148,11 @@ def add_note(item: ReviewItem, *, by: User, note: str) -> None:
 @transaction.atomic
 def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> None:
     check_can_act(by, item)
-    _check_version(item, version)
+    # The version first, before anything else is judged: the author's edit may since have
+    # changed what the item asks, and the moderator must hear that the post changed.
     item.refresh_from_db()
+    if item.version != version:
+        raise _stale(item, version)
     if decision.action not in ACTIONS[item.kind]:
         raise ValueError(f"{decision.action!r} is not an action on {item.kind}")
     if decision.action in NEEDS_MESSAGE and not decision.message.strip():
@@ -159,7 +161,7 @@ def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> N
     # locks the post, then refreshes its item), so a decision and an edit queue up behind
     # each other instead of deadlocking, and the decision acts on the row as committed.
     target = _locked_target(item)
-    check_can_act(by, item, target=target)
+    check_not_own_content(by, item, target)
     _move_on(item, version=version, by=by)
     match item.kind, decision.action:
         case ReviewItem.Kind.IMAGE, "approve":

@@ -45,18 +45,19 @@ def is_own_content(user: User, item: ReviewItem, target: Any = None) -> bool:
     return owner is not None and owner == user.pk
 
 
-def check_can_act(
-    user: User, item: ReviewItem, *, open_only: bool = True, target: Any = None
-) -> None:
-    """May `user` act on the item now. Pass the (locked) target when deciding: nobody
-    decides their own content."""
+def check_can_act(user: User, item: ReviewItem, *, open_only: bool = True) -> None:
+    """May `user` act on the item now (claims, notes, decisions)."""
     if not can_see_item(user, item):
         raise Http404
     if not has_staff_powers(user):
         raise PermissionDenied(_("Moderation needs two-factor authentication."))
     if open_only and not item.is_open:
         raise PermissionDenied(_("This item has already been decided."))
-    if target is not None and is_own_content(user, item, target):
+
+
+def check_not_own_content(user: User, item: ReviewItem, target: Any) -> None:
+    """Claims and decisions: nobody holds or decides their own content."""
+    if is_own_content(user, item, target):
         raise PermissionDenied(
             _("This is your own content: it needs another moderator of the specialty, or an admin.")
         )

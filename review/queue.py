@@ -84,28 +84,19 @@ def forget_target(target: models.Model) -> None:
     held for review before publication closes as withdrawn and keeps no word of what the
     target said. Call inside the deletion's transaction, before the row goes."""
     target_type = ContentType.objects.get_for_model(target)
-    # A flag's evidence stays (what was flagged, for the moderator still to judge); an item
-    # that only existed to review the text or image before anyone saw it goes with it.
-    withdrawn = (
-        ReviewItem.objects.filter(target_type=target_type, target_id=target.pk)
-        .exclude(kind=ReviewItem.Kind.FLAGGED_POST)
-        .exclude(flags__isnull=False)
+    # An item with flags keeps its evidence (what was flagged, for a moderator still to
+    # judge); an item that only existed to review text or an image before anyone saw it
+    # goes with it.
+    withdrawn = ReviewItem.objects.filter(target_type=target_type, target_id=target.pk).exclude(
+        flags__isnull=False
     )
     for item in withdrawn:
         item.evidence = {
             key: value for key, value in item.evidence.items() if key not in QUOTED_KEYS
         } | {"withdrawn": True}
-        fields = ["evidence"]
+        item.save(update_fields=["evidence"])
         if item.is_open:
-            item.state = ReviewItem.State.CLOSED
-            item.closed_at = timezone.now()
-            item.decision = "withdrawn"
-            item.claimed_by = None
-            fields += ["state", "closed_at", "decision", "claimed_by"]
-        item.save(update_fields=fields)
-        if "state" in fields:
-            ItemEvent.objects.create(item=item, action="withdrawn")
-            broadcast.queue_changed(item.specialty_id)
+            _close(item, by=None, decision="withdrawn")
 
 
 def move_open_items(targets: dict[type[models.Model], list[int]], *, specialty_id: int) -> None:
@@ -149,6 +140,13 @@ def close_items_for(
     item = open_item_for(target)
     if item is None:
         return None
+    _close(item, by=by, decision=decision, note=note, message=message)
+    return item
+
+
+def _close(
+    item: ReviewItem, *, by: User | None, decision: str, note: str = "", message: str = ""
+) -> None:
     item.state = ReviewItem.State.CLOSED
     item.closed_at = timezone.now()
     item.decided_by = by
@@ -157,4 +155,3 @@ def close_items_for(
     item.save(update_fields=["state", "closed_at", "decided_by", "decision", "claimed_by"])
     ItemEvent.objects.create(item=item, actor=by, action=decision, note=note, message=message)
     broadcast.queue_changed(item.specialty_id)
-    return item
