@@ -24,6 +24,7 @@ from forum.models import (
     Case,
     Follow,
     Notification,
+    Outcome,
     PostState,
     Reply,
     Revision,
@@ -37,6 +38,9 @@ from review import queue
 from review.models import ReviewItem
 from uploads import actions as upload_actions
 from uploads.models import Upload
+
+# Everything a member posts and a moderator may hold, flag, hide or return.
+type Post = Case | Reply | Outcome
 
 
 class IdentifiersFound(Exception):
@@ -83,7 +87,6 @@ def _render_case(case: Case) -> None:
     case.rendered = {
         **{name: markdown.render(getattr(case, name)) for name, _label in Case.SECTIONS},
         "coi_disclosure": markdown.render(case.coi_disclosure),
-        "outcome": markdown.render(case.outcome),
     }
 
 
@@ -92,7 +95,7 @@ def _set_tags(case: Case, names: Iterable[str]) -> None:
     case.tags.set(tags)
 
 
-def _hold(post: Case | Reply, findings: list[dict[str, Any]], justification: str) -> None:
+def _hold(post: Post, findings: list[dict[str, Any]], justification: str) -> None:
     """Held when the screen found something the author justified; published otherwise (a
     post already waiting for review keeps waiting: an edit does not skip the moderator)."""
     if findings:
@@ -103,41 +106,29 @@ def _hold(post: Case | Reply, findings: list[dict[str, Any]], justification: str
         post.state = PostState.PUBLISHED
 
 
-def _held_part(post: Case | Reply) -> str | None:
-    """What of the post waits for a moderator because the screen held it, if anything."""
-    if post.state == PostState.HELD:
-        return "post"
-    if isinstance(post, Case) and post.outcome_state == PostState.HELD:
-        return "outcome"
-    return None
-
-
-def _keep_review_current(post: Case | Reply, *, new: bool = False) -> None:
-    """A held post (or outcome) waits in the review queue with what the screen found; a post
-    already waiting (held or flagged) shows its moderator the text as it is now, and a
-    decision taken on the text before is refused (review/queue.py, refresh_item).
+def _keep_review_current(post: Post, *, new: bool = False) -> None:
+    """A held post (a case, a reply, an outcome) waits in the review queue with what the
+    screen found; a post already waiting (held or flagged) shows its moderator the text as it
+    is now, and a decision taken on the text before is refused (review/queue.py,
+    refresh_item).
 
     `new`: the post was created in this transaction, so no item can be waiting for it yet.
     """
-    part = _held_part(post)
-    if new and part is None:
+    held = post.is_held
+    if new and not held:
         return  # the common case, a clean new post: nothing to look up or snapshot
     evidence = post.as_evidence()
-    if part is not None:
-        evidence |= {
-            "part": part,
-            "findings": post.held_findings,
-            "justification": post.held_justification,
-        }
+    if held:
+        evidence |= {"findings": post.held_findings, "justification": post.held_justification}
     item = None if new else queue.open_item_for(post)
     if item is not None:
         if item.kind == ReviewItem.Kind.FLAGGED_POST or item.flags.exists():
             # What the flags were about stays beside what the post says now.
             evidence["flagged_text"] = item.evidence.get("flagged_text", item.evidence["text"])
-        kind = ReviewItem.Kind.HELD_POST if part is not None else None
+        kind = ReviewItem.Kind.HELD_POST if held else None
         queue.refresh_item(item, evidence=evidence, kind=kind)
-    elif part is not None:
-        case = post if isinstance(post, Case) else post.case
+    elif held:
+        case = _case_of(post)
         queue.open_item(
             ReviewItem.Kind.HELD_POST, post, specialty_id=case.specialty_id, evidence=evidence
         )
@@ -145,11 +136,12 @@ def _keep_review_current(post: Case | Reply, *, new: bool = False) -> None:
 
 def _move_review_with(case: Case) -> None:
     """The case moved specialty: what waits for review in it (the case, its replies, their
-    images) waits for the new specialty's moderators, and only theirs."""
+    outcome, images) waits for the new specialty's moderators, and only theirs."""
     queue.move_open_items(
         {
             Case: [case.pk],
             Reply: list(case.replies.values_list("pk", flat=True)),
+            Outcome: list(Outcome.objects.filter(case=case).values_list("pk", flat=True)),
             Upload: list(
                 Upload.objects.filter(Q(case=case) | Q(reply__case=case)).values_list(
                     "pk", flat=True
@@ -160,17 +152,17 @@ def _move_review_with(case: Case) -> None:
     )
 
 
-def lock_post(post: Case | Reply) -> None:
+def lock_post(post: Post) -> None:
     """Lock the post's row and re-read it, inside the caller's transaction: a concurrent
     edit, deletion, flag or decision is seen before this one decides anything, and the save
     that follows writes onto the row as it is now, not onto the copy loaded before.
 
-    Rows are always locked in one order, case, then reply, then its images and review items
-    (moderation/actions.py does the same), so two verbs wait for each other instead of
+    Rows are always locked in one order, case, then reply or outcome, then images and review
+    items (moderation/actions.py does the same), so two verbs wait for each other instead of
     deadlocking. NO KEY UPDATE: rows that only point at the post (events, notifications)
     can still be inserted meanwhile.
     """
-    if isinstance(post, Reply):
+    if isinstance(post, Reply | Outcome):
         Case.objects.select_for_update(no_key=True).filter(pk=post.case_id).first()
     locked: QuerySet[Any] = type(post)._default_manager.select_for_update(no_key=True)
     post.refresh_from_db(from_queryset=locked)
@@ -264,7 +256,7 @@ def delete_case(case: Case, *, by: User) -> None:
 
 
 def _tombstone_case(case: Case) -> None:
-    for name in (*Case.TEXT_FIELDS, "outcome", "consent_reason", "held_justification"):
+    for name in (*Case.TEXT_FIELDS, "consent_reason", "held_justification"):
         setattr(case, name, "")
     case.title = ""
     case.rendered = {}
@@ -277,42 +269,68 @@ def _tombstone_case(case: Case) -> None:
     case.revisions.all().delete()
     queue.forget_target(case)
     _keep_review_current(case)
+    outcome = Outcome.objects.select_for_update(no_key=True).filter(case=case).first()
+    if outcome is not None:
+        outcome.body = outcome.body_html = outcome.held_justification = ""
+        outcome.held_findings = []
+        outcome.state = PostState.DELETED
+        outcome.save()
+        queue.forget_target(outcome)
+        _keep_review_current(outcome)
     upload_actions.delete_uploads(Upload.objects.filter(case=case))
     events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
 
 
 @transaction.atomic
-def post_outcome(case: Case, *, by: User, text: str, justification: str = "") -> Case:
-    """Add or update the outcome follow-up (M&M-style learning), at any time."""
+def post_outcome(case: Case, *, by: User, text: str, justification: str = "") -> Outcome:
+    """Post or update the case's outcome follow-up (M&M-style learning), at any time. It is
+    screened, held and reviewed on its own, like a reply: the case's state is not touched."""
     lock_post(case)
     check_is_author(by, case)
     findings = screen({"outcome": text}, justification=justification)
-    if case.outcome:
-        Revision.objects.create(
-            case=case, part="outcome", edited_by=by, content={"outcome": case.outcome}
-        )
-    first = not case.outcome_posted_at or case.outcome_state != PostState.PUBLISHED
-    # An outcome already waiting keeps waiting, however clean the rewrite: as for posts, an
-    # edit never skips the moderator.
-    waiting = case.outcome_state == PostState.HELD
-    case.outcome = text
-    case.outcome_state = PostState.HELD if findings or waiting else PostState.PUBLISHED
-    case.rendered = {**case.rendered, "outcome": markdown.render(text)}
-    if case.outcome_state == PostState.PUBLISHED:
-        now = timezone.now()
-        case.outcome_posted_at = case.outcome_posted_at or now
-        case.status = Case.Status.OUTCOME
-        case.last_activity_at = now
+    now = timezone.now()
+    outcome = Outcome.objects.select_for_update(no_key=True).filter(case=case).first()
+    new = outcome is None
+    if outcome is None:
+        outcome = Outcome(case=case, created_at=now)
     else:
-        case.held_findings = [*case.held_findings, *findings]
-        case.held_justification = justification.strip()
-    case.search_text = search.document(case)
-    case.save()
-    if case.outcome_state == PostState.PUBLISHED and first and case.is_published:
-        _notify_followers(case, kind=Notification.Kind.OUTCOME, actor=by)
-    _keep_review_current(case)
+        check_is_author(by, outcome)  # a hidden outcome stays as the moderator left it
+        Revision.objects.create(
+            case=case, part="outcome", edited_by=by, content={"outcome": outcome.body}
+        )
+        outcome.edited_at = now
+    outcome.body = text
+    outcome.body_html = markdown.render(text)
+    # An outcome already waiting keeps waiting, however clean the rewrite: an edit never
+    # skips the moderator.
+    _hold(outcome, findings, justification)
+    outcome.save()
+    if outcome.is_published:
+        _outcome_appeared(outcome, by=by, now=now)
+    _keep_review_current(outcome, new=new)
     events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
-    return case
+    return outcome
+
+
+def _outcome_appeared(outcome: Outcome, *, by: User, now) -> None:
+    """The outcome is published: the case says so, search finds it, and the first time,
+    followers hear of it."""
+    first = outcome.posted_at is None
+    if first:
+        outcome.posted_at = now
+        outcome.save(update_fields=["posted_at"])
+    case = outcome.case
+    case.status = Case.Status.OUTCOME
+    case.last_activity_at = now
+    case.search_text = search.document(case)
+    case.save(update_fields=["status", "last_activity_at", "search_text"])
+    if first and case.is_published:
+        _notify_followers(case, kind=Notification.Kind.OUTCOME, actor=by)
+
+
+def _reindex(case: Case) -> None:
+    case.search_text = search.document(case)
+    case.save(update_fields=["search_text"])
 
 
 @transaction.atomic
@@ -491,41 +509,32 @@ def image_approved(upload: Upload) -> None:
     events.emit(upload.the_case, ThreadEvent.Kind.IMAGE, reply=upload.reply)
 
 
-def _emit_changed(post: Case | Reply) -> None:
+def _emit_changed(post: Post) -> None:
     if isinstance(post, Reply):
         events.emit(post.case, ThreadEvent.Kind.REPLY_CHANGED, reply=post)
     else:
-        events.emit(post, ThreadEvent.Kind.CASE_CHANGED)
+        events.emit(_case_of(post), ThreadEvent.Kind.CASE_CHANGED)
 
 
-def _case_of(post: Case | Reply) -> Case:
+def _case_of(post: Post) -> Case:
     return post if isinstance(post, Case) else post.case
 
 
 @transaction.atomic
-def publish_held(post: Case | Reply, *, by: User, note: str = "") -> None:
-    """A moderator found the held post (or outcome) fine: it appears, followers hear of it."""
+def publish_held(post: Post, *, by: User, note: str = "") -> None:
+    """A moderator found the held post fine: it appears, followers hear of it."""
     case = _case_of(post)
+    post.state = PostState.PUBLISHED
+    post.save(update_fields=["state"])
+    now = timezone.now()
     if isinstance(post, Case):
-        # The item showed the case and its outcome together: what waited of both appears.
-        outcome_waited = post.outcome_state == PostState.HELD
-        if post.is_held:
-            post.state = PostState.PUBLISHED
-        if outcome_waited:
-            now = timezone.now()
-            post.outcome_state = PostState.PUBLISHED
-            post.outcome_posted_at = post.outcome_posted_at or now
-            post.status = Case.Status.OUTCOME
-            post.last_activity_at = now
-        post.search_text = search.document(post)
-        post.save()
-        if outcome_waited and post.is_published:
-            _notify_followers(post, kind=Notification.Kind.OUTCOME, actor=by)
+        _reindex(post)
+        events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
+    elif isinstance(post, Outcome):
+        _outcome_appeared(post, by=by, now=now)
         events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
     else:
-        post.state = PostState.PUBLISHED
-        post.save(update_fields=["state"])
-        _count_published_reply(case, +1, now=timezone.now())
+        _count_published_reply(case, +1, now=now)
         _notify_followers(case, kind=Notification.Kind.REPLY, actor=by, reply=post)
         events.emit(case, ThreadEvent.Kind.REPLY, reply=post)
     record(actor=by, action="post.publish", target=post, reason=note)
@@ -534,14 +543,12 @@ def publish_held(post: Case | Reply, *, by: User, note: str = "") -> None:
 
 
 @transaction.atomic
-def return_to_author(post: Case | Reply, *, by: User, reason: str, note: str = "") -> None:
+def return_to_author(post: Post, *, by: User, reason: str, note: str = "") -> None:
     """Back to its author with the reason; they edit it and it goes through the screen again."""
-    if isinstance(post, Case) and post.outcome_state == PostState.HELD:
-        post.outcome_state = PostState.RETURNED
-    if not isinstance(post, Case) or post.is_held:
-        post.state = PostState.RETURNED
+    post.state = PostState.RETURNED
     post.moderation_reason = reason
-    post.save()
+    post.save(update_fields=["state", "moderation_reason"])
+    _emit_changed(post)
     record(actor=by, action="post.return", target=post, reason=reason, note=note)
     queue.close_items_for(post, by=by, decision="return", note=note, message=reason)
     notify_author(
@@ -552,7 +559,7 @@ def return_to_author(post: Case | Reply, *, by: User, reason: str, note: str = "
 
 
 @transaction.atomic
-def hide_post(post: Case | Reply, *, by: User | None, reason: str, pending: bool = False) -> None:
+def hide_post(post: Post, *, by: User | None, reason: str, pending: bool = False) -> None:
     """A tombstone with the reason in place of the post. `pending`: hidden by flags until a
     moderator looks; the audit entry then names the rule, not a decision."""
     was_published = post.is_published
@@ -563,6 +570,8 @@ def hide_post(post: Case | Reply, *, by: User | None, reason: str, pending: bool
     post.save(update_fields=["state", "moderation_reason", "hidden_by", "hidden_pending"])
     if isinstance(post, Reply) and was_published:
         _count_published_reply(post.case, -1)
+    if isinstance(post, Outcome):
+        _reindex(post.case)  # search no longer finds the hidden outcome's words
     _emit_changed(post)
     record(
         actor=by,
@@ -577,7 +586,7 @@ def hide_post(post: Case | Reply, *, by: User | None, reason: str, pending: bool
 
 
 @transaction.atomic
-def restore_post(post: Case | Reply, *, by: User, note: str = "") -> None:
+def restore_post(post: Post, *, by: User, note: str = "") -> None:
     """Undo a hide pending review (the flags were dismissed). A moderator's deliberate hide
     stays: dismissing flags never reverts another moderator's decision."""
     if post.state != PostState.HIDDEN or not post.hidden_pending:
@@ -588,6 +597,8 @@ def restore_post(post: Case | Reply, *, by: User, note: str = "") -> None:
     post.save(update_fields=["state", "moderation_reason", "hidden_pending"])
     if isinstance(post, Reply):
         _count_published_reply(post.case, +1)
+    if isinstance(post, Outcome):
+        _reindex(post.case)
     _emit_changed(post)
 
 
@@ -600,7 +611,7 @@ def lock_case(case: Case, *, by: User, reason: str) -> None:
     events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
 
 
-def warn_author(post: Case | Reply, *, by: User, message: str) -> None:
+def warn_author(post: Post, *, by: User, message: str) -> None:
     record(actor=by, action="member.warn", target=post, reason=message, author=post.author_id)
     notify_author(
         post.author, _case_of(post), _("A moderator's warning: %(why)s") % {"why": message}

@@ -23,13 +23,17 @@ from forum import actions, events, markdown
 from forum.forms import CaseForm, OutcomeForm, ReplyForm
 from forum.models import Case, Follow, Notification, PostState, Specialty
 from forum.permissions import (
+    can_see_image,
+    can_see_outcome,
     can_see_reply,
+    cases_visible_to,
     check_can_read_revisions,
     check_can_reply,
     check_is_author,
     get_case_or_404,
     get_reply_or_404,
     is_moderator_of,
+    replies_visible_to,
 )
 from members.models import User
 from members.permissions import MemberRequest
@@ -156,8 +160,7 @@ def search(request: MemberRequest) -> HttpResponse:
 @require_GET
 def notifications(request: MemberRequest) -> HttpResponse:
     items = (
-        Notification.objects.filter(user=request.user)
-        .exclude(case__state=PostState.HELD)
+        Notification.objects.filter(user=request.user, case__in=cases_visible_to(request.user))
         .select_related("case", "reply__case", "reply__author__profile")
         .prefetch_related("reply__author__moderator_scopes__specialty")
     )
@@ -246,11 +249,15 @@ def _add_review_versions(images: list[Upload]) -> None:
         image.review_version = versions.get(image.pk)  # type: ignore[attr-defined]
 
 
-def _visible_images(images: list[Upload], user: User, moderator: bool) -> list[Upload]:
-    """Approved images for everyone; pending ones for their uploader and moderators."""
-    return [
-        image for image in images if image.is_approved or moderator or image.uploader_id == user.pk
-    ]
+def _visible_images(images: list[Upload], user: User, case: Case) -> list[Upload]:
+    """The images of this thread the viewer may see (can_see_image), with the case they
+    belong to already known, so the check costs no query per image."""
+    for image in images:
+        if image.case_id == case.pk:
+            image.case = case
+        elif image.reply is not None:
+            image.reply.case = case
+    return [image for image in images if can_see_image(user, image)]
 
 
 def _thread(
@@ -262,17 +269,14 @@ def _thread(
 ) -> HttpResponse:
     user = request.user
     moderator = is_moderator_of(user, case)
-    replies = [
-        reply
-        for reply in case.replies.for_thread().prefetch_related(
+    replies = list(
+        replies_visible_to(user, case.replies.for_thread()).prefetch_related(
             Prefetch("uploads", queryset=Upload.objects.shown(), to_attr="shown_images")
         )
-        if reply.state not in {PostState.HELD, PostState.RETURNED}
-        or reply.author_id == user.pk
-        or moderator
-    ]
+    )
     for reply in replies:
-        reply.images = _visible_images(reply.shown_images, user, moderator)  # type: ignore[attr-defined]
+        reply.case = case
+        reply.images = _visible_images(reply.shown_images, user, case)  # type: ignore[attr-defined]
     tags = list(case.tags.all())
     # One query for the case's images and the viewer's own rejected ones anywhere in the
     # thread: the uploader learns a rejection where they look for the image, not only in a
@@ -282,11 +286,13 @@ def _thread(
         Q(case=case, state__in=[Upload.State.PENDING, Upload.State.APPROVED])
         | Q(Q(case=case) | Q(reply__case=case), uploader=user, state=rejected)
     ).order_by("pk")
-    case_images = _visible_images([i for i in images if i.state != rejected], user, moderator)
+    case_images = _visible_images([i for i in images if i.state != rejected], user, case)
     rejected_images = [image for image in images if image.state == rejected]
     if moderator:
         _add_review_versions([*case_images, *(i for r in replies for i in r.images)])  # type: ignore[attr-defined]
+    outcome = case.follow_up
     context = {
+        "outcome": outcome if outcome is not None and can_see_outcome(user, outcome) else None,
         "rejected_images": rejected_images,
         "last_event": events.last_event_id(case),
         "case_images": case_images,
@@ -342,7 +348,8 @@ def case_delete(request: MemberRequest, pk: int) -> HttpResponse:
 def case_outcome(request: MemberRequest, pk: int) -> HttpResponse:
     case = get_case_or_404(request.user, pk)
     check_is_author(request.user, case)
-    form = OutcomeForm(request.POST or None, initial={"outcome": case.outcome})
+    outcome = case.follow_up
+    form = OutcomeForm(request.POST or None, initial={"outcome": outcome.body if outcome else ""})
     saved, findings = save_screened(
         form,
         lambda: actions.post_outcome(
@@ -508,7 +515,7 @@ def reply_fragment(request: MemberRequest, pk: int) -> HttpResponse:
         )
         .get(pk=reply.pk)
     )
-    reply.images = _visible_images(reply.shown_images, request.user, moderator)  # type: ignore[attr-defined]
+    reply.images = _visible_images(reply.shown_images, request.user, case)  # type: ignore[attr-defined]
     if moderator:
         _add_review_versions(reply.images)  # type: ignore[attr-defined]
     return render(

@@ -70,10 +70,25 @@ class PostState(models.TextChoices):
     RETURNED = "returned", _("Returned to its author")
 
 
-class PostStateMixin:
-    """What a case and a reply share: where the post stands in its life."""
+class ModeratedPost(models.Model):
+    """What a case, a reply and an outcome share: where the post stands in its life, and
+    what the screen and the moderators said about it."""
 
-    state: str
+    state = models.CharField(max_length=10, choices=PostState.choices, default=PostState.PUBLISHED)
+    # Why the author sent a screened post for review, and what the screen found.
+    held_justification = models.TextField(blank=True)
+    held_findings = models.JSONField(default=list, blank=True)
+    # Why a moderator hid or returned it: shown on the tombstone, or to the author.
+    moderation_reason = models.TextField(blank=True)
+    # Who hid it (null: the flag rule, pending review), and whether the hide only waits for
+    # a moderator: dismissing the flags reverts a pending hide, never a deliberate one.
+    hidden_by = models.ForeignKey(
+        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hidden_pending = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
 
     @property
     def is_published(self) -> bool:
@@ -96,7 +111,7 @@ class PostStateMixin:
         return self.state == PostState.RETURNED
 
 
-def _evidence(post: Case | Reply, case: Case, text: dict[str, str]) -> dict[str, Any]:
+def _evidence(post: Case | Reply | Outcome, case: Case, text: dict[str, str]) -> dict[str, Any]:
     return {
         "post": post._meta.model_name,
         "post_id": post.pk,
@@ -134,7 +149,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return search.filter_cases(self, query)
 
 
-class Case(PostStateMixin, models.Model):
+class Case(ModeratedPost):
     """A de-identified case a member brings to colleagues, in a template suited to surgery.
 
     Each Markdown section keeps its source here; `rendered` holds the sanitised HTML of each,
@@ -197,11 +212,6 @@ class Case(PostStateMixin, models.Model):
     intraop_findings = models.TextField(_("intra-operative findings"), blank=True)
     complication = models.TextField(_("complication"), blank=True)
     question = models.TextField(_("the question for colleagues"))
-    outcome = models.TextField(_("outcome follow-up"), blank=True)
-    outcome_posted_at = models.DateTimeField(null=True, blank=True)
-    outcome_state = models.CharField(
-        max_length=10, choices=PostState.choices, blank=True, default=""
-    )
     rendered = models.JSONField(default=dict, editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="cases")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
@@ -213,18 +223,6 @@ class Case(PostStateMixin, models.Model):
     attested_at = models.DateTimeField(default=timezone.now)
     coi_disclosure = models.TextField(_("conflict of interest disclosure"), blank=True)
 
-    state = models.CharField(max_length=10, choices=PostState.choices, default=PostState.PUBLISHED)
-    # Why the author sent a screened post for review, and what the screen found.
-    held_justification = models.TextField(blank=True)
-    held_findings = models.JSONField(default=list, blank=True)
-    # Why a moderator hid or returned it: shown on the tombstone, or to the author.
-    moderation_reason = models.TextField(blank=True)
-    # Who hid it (null: the flag rule, pending review), and whether the hide only waits for
-    # a moderator: dismissing the flags reverts a pending hide, never a deliberate one.
-    hidden_by = models.ForeignKey(
-        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    hidden_pending = models.BooleanField(default=False)
     # A locked thread takes no new replies.
     locked_at = models.DateTimeField(null=True, blank=True)
 
@@ -234,7 +232,7 @@ class Case(PostStateMixin, models.Model):
     last_activity_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Published replies, kept by the reply verbs so that lists need no count per row.
     reply_count = models.PositiveIntegerField(default=0)
-    # Title, sections, outcome and tags as plain text: what search indexes.
+    # Title, sections, published outcome and tags as plain text: what search indexes.
     search_text = models.TextField(blank=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
@@ -253,10 +251,18 @@ class Case(PostStateMixin, models.Model):
 
     def as_evidence(self) -> dict[str, Any]:
         """What the case said and was, at this moment: kept as evidence on a review item."""
-        text = {name: getattr(self, name) for name in (*self.TEXT_FIELDS, "outcome")}
+        text = {name: getattr(self, name) for name in self.TEXT_FIELDS}
         # Tags are published with the case: the moderator reads them too.
         text["tags"] = ", ".join(tag.name for tag in self.tags.all()) if self.pk else ""
         return _evidence(self, self, text)
+
+    @property
+    def follow_up(self) -> Outcome | None:
+        """The case's outcome, if its author has posted one (whatever its state)."""
+        try:
+            return self.outcome
+        except Outcome.DoesNotExist:
+            return None
 
     def sections(self) -> list[tuple[str, str, str]]:
         """(name, label, html) for each section that has text."""
@@ -277,7 +283,7 @@ class ReplyQuerySet(models.QuerySet["Reply"]):
         )
 
 
-class Reply(PostStateMixin, models.Model):
+class Reply(ModeratedPost):
     """A flat reply to a case. It may quote one earlier reply (or the case itself)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="replies")
@@ -292,14 +298,6 @@ class Reply(PostStateMixin, models.Model):
     coi_disclosure = models.TextField(_("conflict of interest disclosure"), blank=True)
     # Set by the case's author: shown to everyone as "marked helpful by the author".
     helpful_at = models.DateTimeField(null=True, blank=True)
-    state = models.CharField(max_length=10, choices=PostState.choices, default=PostState.PUBLISHED)
-    held_justification = models.TextField(blank=True)
-    held_findings = models.JSONField(default=list, blank=True)
-    moderation_reason = models.TextField(blank=True)
-    hidden_by = models.ForeignKey(
-        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    hidden_pending = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -320,6 +318,39 @@ class Reply(PostStateMixin, models.Model):
         return _evidence(
             self, self.case, {"body": self.body, "coi_disclosure": self.coi_disclosure}
         )
+
+
+class Outcome(ModeratedPost):
+    """A case's outcome follow-up (M&M-style learning), posted by the case's author at any
+    time. Its own post: screened, held, returned, flagged and hidden on its own, with its own
+    review item, so a case and its outcome each wait for (and get) their own decision."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="outcome")
+    body = models.TextField(_("outcome follow-up"))
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # When it first appeared to members (followers hear of it once).
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Outcome of case #{self.case_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.case.get_absolute_url()}#outcome"
+
+    @property
+    def author_id(self) -> int | None:
+        """The case's author's, always: an outcome has no author of its own."""
+        return self.case.author_id
+
+    @property
+    def author(self) -> User | None:
+        return self.case.author
+
+    def as_evidence(self) -> dict[str, Any]:
+        """What the outcome said and was, at this moment: kept as evidence on a review item."""
+        return _evidence(self, self.case, {"body": self.body})
 
 
 class Revision(models.Model):

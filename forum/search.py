@@ -106,8 +106,9 @@ def document(case: Case) -> str:
     """The text search indexes for `case`: title, sections, outcome and tags."""
     parts = [case.title]
     parts += [getattr(case, name) for name, _label in case.SECTIONS]
-    if case.outcome and case.outcome_state == "published":
-        parts.append(case.outcome)
+    outcome = case.follow_up if case.pk else None
+    if outcome is not None and outcome.is_published:
+        parts.append(outcome.body)
     if case.pk:
         parts += [tag.name for tag in case.tags.all()]
     return "\n".join(part for part in parts if part)

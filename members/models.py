@@ -115,7 +115,14 @@ class User(AbstractBaseUser):
         """Admins moderate every specialty; moderators only those they were given."""
         if not self.is_verified_member:
             return False
-        return self.is_admin or self.moderator_scopes.filter(specialty=specialty).exists()
+        if self.is_admin:
+            return True
+        # Asked once per image and post on a thread page: remembered for this instance, which
+        # lives as long as its request (a new scope shows from the next request on).
+        known = self.__dict__.setdefault("_moderates", {})
+        if specialty.pk not in known:
+            known[specialty.pk] = self.moderator_scopes.filter(specialty=specialty).exists()
+        return known[specialty.pk]
 
 
 class Profile(models.Model):

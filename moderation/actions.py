@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from forum import actions as forum_actions
-from forum.models import Case, PostState, Reply
+from forum.models import Case, Outcome, PostState, Reply
 from members import actions as member_actions
 from members.models import User
 from moderation.permissions import check_can_act, check_not_own_content
@@ -97,7 +97,7 @@ def _locked_target(item: ReviewItem) -> Any:
         target = model._default_manager.get(pk=item.target_id)
     except ObjectDoesNotExist:
         raise Conflict(_("What this item was about no longer exists.")) from None
-    if isinstance(target, Case | Reply):
+    if isinstance(target, Case | Reply | Outcome):
         forum_actions.lock_post(target)
     else:
         target.refresh_from_db(from_queryset=model._default_manager.select_for_update(no_key=True))
@@ -245,7 +245,9 @@ def flags_today(user: User) -> int:
 
 
 @transaction.atomic
-def flag(post: Case | Reply, *, by: User, reason: str, citation: str = "", note: str = "") -> Flag:
+def flag(
+    post: Case | Reply | Outcome, *, by: User, reason: str, citation: str = "", note: str = ""
+) -> Flag:
     """A member's report. It joins the post's open item (or opens one, with a snapshot of
     the post as evidence). Identifier flags hide the post at once, pending review, when
     enough members agree or one moderator says so."""

@@ -10,8 +10,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum.models import Case, Reply
-from forum.permissions import get_case_or_404, get_image_or_404, get_reply_or_404
+from forum.models import Case, Outcome, Reply
+from forum.permissions import (
+    get_case_or_404,
+    get_image_or_404,
+    get_outcome_or_404,
+    get_reply_or_404,
+)
 from members.permissions import MemberRequest, enrol_for_staff_powers, has_staff_powers
 from moderation import actions
 from moderation.actions import Decision, FlagRefused
@@ -22,7 +27,7 @@ from uploads.permissions import check_can_decide, is_reviewer_of
 # Flags --------------------------------------------------------------------------------------
 
 
-def _flag(request: MemberRequest, post: Case | Reply) -> HttpResponse:
+def _flag(request: MemberRequest, post: Case | Reply | Outcome) -> HttpResponse:
     try:
         actions.flag(
             post,
@@ -41,6 +46,11 @@ def _flag(request: MemberRequest, post: Case | Reply) -> HttpResponse:
 @require_POST
 def case_flag(request: MemberRequest, pk: int) -> HttpResponse:
     return _flag(request, get_case_or_404(request.user, pk))
+
+
+@require_POST
+def outcome_flag(request: MemberRequest, pk: int) -> HttpResponse:
+    return _flag(request, get_outcome_or_404(request.user, pk))
 
 
 @require_POST

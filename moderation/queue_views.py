@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from forum.models import Case, Reply
+from forum.models import Case, Outcome, Reply
 from members.permissions import MemberRequest, staff_page
 from moderation import actions
 from moderation.permissions import get_item_or_404, is_own_content
@@ -82,7 +82,7 @@ def item_detail(request: MemberRequest, pk: int) -> HttpResponse:
 
 def _evidence_text(item: ReviewItem, key: str) -> list[tuple[str, str]]:
     """A snapshot's text fields under the names members saw on the form."""
-    model = {"case": Case, "reply": Reply}.get(item.evidence.get("post", ""))
+    model = {"case": Case, "reply": Reply, "outcome": Outcome}.get(item.evidence.get("post", ""))
     fields = []
     for name, value in (item.evidence.get(key) or {}).items():
         if not value:

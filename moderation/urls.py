@@ -22,6 +22,7 @@ urlpatterns = [
     path("moderation/items/<int:pk>/note/", queue_views.item_note, name="moderation_note"),
     path("moderation/items/<int:pk>/decide/", queue_views.item_decide, name="moderation_decide"),
     path("cases/<int:pk>/flag/", post_views.case_flag, name="case_flag"),
+    path("cases/<int:pk>/outcome/flag/", post_views.outcome_flag, name="outcome_flag"),
     path("replies/<int:pk>/flag/", post_views.reply_flag, name="reply_flag"),
     path("uploads/<int:pk>/approve/", post_views.upload_approve, name="upload_approve"),
     path("uploads/<int:pk>/reject/", post_views.upload_reject, name="upload_reject"),

@@ -17,7 +17,7 @@ from allauth.usersessions.models import UserSession
 from django.utils import timezone
 
 from forum.actions import CASE_CONTENT
-from forum.models import Case, PostState, Reply
+from forum.models import Case, Outcome, PostState, Reply
 from forum.permissions import case_title_for
 from members.models import Application, User
 from uploads.models import Upload
@@ -121,11 +121,22 @@ def _cases(user: User) -> list[dict[str, Any]]:
             "edited": _when(case.edited_at),
             "tags": [tag.name for tag in case.tags.all()],
             **{name: getattr(case, name) for name in CASE_CONTENT},
-            "outcome": case.outcome,
-            "outcome_posted": _when(case.outcome_posted_at),
+            **_outcome(case.follow_up),
         }
-        for case in cases.select_related("specialty").prefetch_related("tags").order_by("pk")
+        for case in cases.select_related("specialty", "outcome")
+        .prefetch_related("tags")
+        .order_by("pk")
     ]
+
+
+def _outcome(outcome: Outcome | None) -> dict[str, Any]:
+    if outcome is None or outcome.is_deleted:
+        return {"outcome": "", "outcome_posted": None}
+    return {
+        "outcome": outcome.body,
+        "outcome_state": outcome.get_state_display(),
+        "outcome_posted": _when(outcome.posted_at),
+    }
 
 
 def _replies(user: User) -> list[dict[str, Any]]:

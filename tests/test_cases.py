@@ -116,7 +116,7 @@ def test_another_member_cannot_edit_delete_or_post_an_outcome(alices_case, clien
     assert client.post(f"/cases/{pk}/delete/").status_code == 403
     assert client.post(f"/cases/{pk}/outcome/", {"outcome": "x"}).status_code == 403
     alices_case.refresh_from_db()
-    assert alices_case.state == PostState.PUBLISHED and not alices_case.outcome
+    assert alices_case.state == PostState.PUBLISHED and alices_case.follow_up is None
 
 
 def test_wrong_methods_are_405(alices_case, client_for, alice):
@@ -194,7 +194,7 @@ def test_the_author_posts_an_outcome_at_any_time(alices_case, client_for, alice,
     assert response.status_code == 302
     alices_case.refresh_from_db()
     assert alices_case.status == Case.Status.OUTCOME
-    assert alices_case.outcome_posted_at is not None
+    assert alices_case.follow_up.posted_at is not None
     page = client_for(bob).get(f"/cases/{alices_case.pk}/").content.decode()
     assert "Outcome follow-up" in page and "no recurrence at 1 year" in page
     # Updating it keeps the first version.

@@ -245,7 +245,7 @@ def test_an_outcome_with_identifiers_comes_back(alices_case, client_for, alice):
     assert response.status_code == 400
     assert text in response.content.decode()
     alices_case.refresh_from_db()
-    assert alices_case.outcome == ""
+    assert alices_case.follow_up is None
 
 
 def test_an_edit_with_identifiers_keeps_the_published_version(

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from forum import actions as forum_actions
-from forum.models import Case, PostState, Reply
+from forum.models import Case, Outcome, PostState, Reply
 from moderation import actions
 from moderation.actions import Conflict, Decision
 from review.models import Flag, ItemEvent, ReviewItem
@@ -108,40 +108,132 @@ def test_a_held_case_edited_during_review_needs_a_decision_on_the_new_text(held_
 def test_a_held_outcome_rewritten_during_review_needs_a_decision_on_the_new_text(
     alices_case, alice, dave
 ):
-    forum_actions.post_outcome(
+    outcome = forum_actions.post_outcome(
         alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
     )
-    item = item_for(alices_case)
+    item = item_for(outcome)
     forum_actions.post_outcome(alices_case, by=alice, text=SWAPPED_IN, justification="Invented.")
     with pytest.raises(Conflict, match=CHANGED):
         actions.decide(item, by=dave, version=1, decision=Decision("publish"))
-    assert Case.objects.get(pk=alices_case.pk).outcome_state == PostState.HELD
+    assert Outcome.objects.get(pk=outcome.pk).state == PostState.HELD
     item.refresh_from_db()
-    assert item.evidence["text"]["outcome"] == SWAPPED_IN
+    assert item.evidence["text"]["body"] == SWAPPED_IN
     actions.decide(item, by=dave, version=item.version, decision=Decision("publish"))
-    case = Case.objects.get(pk=alices_case.pk)
-    assert (case.outcome_state, case.outcome) == (PostState.PUBLISHED, SWAPPED_IN)
+    outcome.refresh_from_db()
+    assert (outcome.state, outcome.body) == (PostState.PUBLISHED, SWAPPED_IN)
 
 
 def test_a_held_outcome_rewritten_clean_still_waits_for_its_moderator(alices_case, alice):
-    forum_actions.post_outcome(
+    outcome = forum_actions.post_outcome(
         alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
     )
     forum_actions.post_outcome(alices_case, by=alice, text="Recovered well; no recurrence.")
-    assert Case.objects.get(pk=alices_case.pk).outcome_state == PostState.HELD
-    assert item_for(alices_case).is_open
+    assert Outcome.objects.get(pk=outcome.pk).state == PostState.HELD
+    assert item_for(outcome).is_open
 
 
-def test_publishing_a_held_case_with_a_held_outcome_publishes_both(held_case, alice, dave):
-    forum_actions.post_outcome(
+# Defect 2: an outcome is a post of its own, with its own item -----------------------------
+
+
+def test_a_held_case_and_its_held_outcome_each_wait_in_their_own_item(held_case, alice, dave):
+    outcome = forum_actions.post_outcome(
         held_case, by=alice, text="Mrs Jones recovered.", justification="The same eponym."
     )
-    item = item_for(held_case)
-    assert "Mrs Jones recovered." in str(item.evidence["text"])  # the moderator reads both
-    actions.decide(item, by=dave, version=item.version, decision=Decision("publish"))
+    case_item, outcome_item = item_for(held_case), item_for(outcome)
+    assert case_item.pk != outcome_item.pk and case_item.is_open and outcome_item.is_open
+    assert "Mrs Jones recovered." not in str(case_item.evidence["text"])
+    assert outcome_item.evidence["text"] == {"body": "Mrs Jones recovered."}
+    # Publishing the case leaves the outcome waiting, findable in the queue.
+    actions.decide(case_item, by=dave, version=case_item.version, decision=Decision("publish"))
     case = Case.objects.get(pk=held_case.pk)
-    assert (case.state, case.outcome_state) == (PostState.PUBLISHED, PostState.PUBLISHED)
+    assert (case.state, case.follow_up.state) == (PostState.PUBLISHED, PostState.HELD)
+    assert list(ReviewItem.objects.open().for_moderator(dave)) == [outcome_item]
+    actions.decide(
+        outcome_item, by=dave, version=outcome_item.version, decision=Decision("publish")
+    )
+    assert Outcome.objects.get(pk=outcome.pk).is_published
     assert not ReviewItem.objects.open().exists()
+
+
+def test_a_flag_on_a_case_whose_outcome_is_held_gets_the_flag_actions(
+    alices_case, alice, bob, dave
+):
+    outcome = forum_actions.post_outcome(
+        alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
+    )
+    actions.flag(alices_case, by=bob, reason=Flag.Reason.UNPROFESSIONAL)
+    flagged = item_for(alices_case)
+    assert flagged.kind == ReviewItem.Kind.FLAGGED_POST and flagged.pk != item_for(outcome).pk
+    assert actions.ACTIONS[flagged.kind] == ("dismiss", "hide", "lock", "warn")
+    actions.decide(
+        flagged, by=dave, version=flagged.version, decision=Decision("hide", message="Tone.")
+    )
+    assert Case.objects.get(pk=alices_case.pk).is_hidden
+    assert item_for(outcome).is_open  # the outcome still waits for its own decision
+
+
+def test_an_outcome_can_be_flagged_and_hidden_on_its_own(alices_case, alice, bob, client_for, dave):
+    outcome = forum_actions.post_outcome(alices_case, by=alice, text="Recovered; see the scan.")
+    response = client_for(bob).post(
+        f"/cases/{alices_case.pk}/outcome/flag/", {"reason": Flag.Reason.UNSAFE}
+    )
+    assert response.status_code == 302
+    item = item_for(outcome)
+    assert item.kind == ReviewItem.Kind.FLAGGED_POST
+    actions.decide(
+        item, by=dave, version=item.version, decision=Decision("hide", message="Unsafe.")
+    )
+    outcome.refresh_from_db()
+    case = Case.objects.get(pk=alices_case.pk)
+    assert outcome.is_hidden and case.is_published
+    page = client_for(bob).get(f"/cases/{alices_case.pk}/").content.decode()
+    assert "Recovered; see the scan." not in page and "A moderator hid this outcome" in page
+    assert "see the scan" not in case.search_text
+    # Its author may not rewrite a hidden outcome back into view.
+    assert (
+        client_for(alice).post(f"/cases/{alices_case.pk}/outcome/", {"outcome": "x"}).status_code
+        == 403
+    )
+
+
+def test_a_returned_outcome_goes_back_to_the_case_author_only(
+    alices_case, alice, bob, client_for, dave
+):
+    outcome = forum_actions.post_outcome(
+        alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
+    )
+    item = item_for(outcome)
+    actions.decide(
+        item, by=dave, version=item.version, decision=Decision("return", message="Drop the name.")
+    )
+    outcome.refresh_from_db()
+    assert outcome.is_returned and Case.objects.get(pk=alices_case.pk).is_published
+    assert "Drop the name." in client_for(alice).get(f"/cases/{alices_case.pk}/").content.decode()
+    assert "Hartmann" not in client_for(bob).get(f"/cases/{alices_case.pk}/").content.decode()
+    forum_actions.post_outcome(alices_case, by=alice, text="Recovered well.")
+    outcome.refresh_from_db()
+    assert outcome.is_published
+
+
+def test_deleting_a_case_withdraws_its_held_outcome(alices_case, alice):
+    outcome = forum_actions.post_outcome(
+        alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
+    )
+    forum_actions.delete_case(alices_case, by=alice)
+    item = item_for(outcome)
+    outcome.refresh_from_db()
+    assert not item.is_open and item.decision == "withdrawn"
+    assert "Hartmann" not in str(item.evidence) and outcome.body == "" and outcome.is_deleted
+
+
+def test_moving_a_case_moves_its_outcome_item(alices_case, alice, vascular):
+    outcome = forum_actions.post_outcome(
+        alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
+    )
+    forum_actions.edit_case(
+        alices_case, by=alice, specialty=vascular, data=dict(CASE_DATA), tags=[]
+    )
+    assert item_for(outcome).specialty == vascular
 
 
 def test_a_flagged_post_edited_while_flagged_needs_a_decision_on_the_new_text(
