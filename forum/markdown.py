@@ -8,6 +8,8 @@ keep their source; `render` runs when a post is saved and the result is stored b
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -92,3 +94,21 @@ def quote(source: str, *, attribution: str) -> str:
     lines = [f"> **{attribution}:**", ">"]
     lines += [f"> {line}" if line else ">" for line in source.strip().splitlines()]
     return "\n".join(lines) + "\n\n"
+
+
+_BLOCKQUOTE = re.compile(r"<(/?)blockquote\b[^>]*>")
+
+
+def without_leading_quote(html: str) -> str | None:
+    """`html` without the blockquote it opens with (a reply's quote of another post), or
+    None when it does not open with one. Rendered HTML is sanitised, so its tags are
+    well-formed and counting them finds where the quote ends, nested quotes included."""
+    stripped = html.lstrip()
+    if not stripped.startswith("<blockquote"):
+        return None
+    depth = 0
+    for tag in _BLOCKQUOTE.finditer(stripped):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return stripped[tag.end() :].lstrip()
+    return None

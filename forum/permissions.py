@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from forum.models import Case, Outcome, PostState, Reply, Specialty
 from members.models import User
+from members.permissions import has_staff_powers
 from uploads.models import Upload
 
 # Seen only by their author and the specialty's moderators: waiting for, or sent back by, a
@@ -23,7 +24,9 @@ WAITING = (PostState.HELD, PostState.RETURNED)
 
 
 def is_moderator_of(user: User, case: Case) -> bool:
-    return bool(user.is_authenticated and user.moderates(case.specialty))
+    """A moderator of the case's specialty (or an admin) with their second factor enrolled:
+    without it a moderator has no staff power anywhere, and sees what a member sees."""
+    return bool(has_staff_powers(user) and user.moderates(case.specialty))
 
 
 def _is_member(user: User) -> bool:
@@ -32,8 +35,8 @@ def _is_member(user: User) -> bool:
 
 def _moderated(user: User, specialty: str) -> Q:
     """Where the row's specialty (at the lookup `specialty`) is one this user moderates: the
-    queryset twin of is_moderator_of (User.moderates)."""
-    if not _is_member(user):
+    queryset twin of is_moderator_of."""
+    if not has_staff_powers(user):
         return Q(pk__in=[])
     if user.is_admin:
         return Q(pk__isnull=False)  # always true (an empty Q() would vanish from an OR)
@@ -86,6 +89,17 @@ def can_see_reply(user: User, reply: Reply) -> bool:
     if reply.state in WAITING:
         return reply.author_id == user.pk or is_moderator_of(user, reply.case)
     return True
+
+
+def can_read_reply(user: User, reply: Reply) -> bool:
+    """The reply's words, wherever they appear (its own place in the thread, or quoted in
+    another reply): published ones for everyone who sees the case; held, returned and hidden
+    ones for their author and the moderators; a deleted reply's, for nobody."""
+    if reply.is_deleted or not can_see_case(user, reply.case):
+        return False
+    if reply.is_published:
+        return True
+    return reply.author_id == user.pk or is_moderator_of(user, reply.case)
 
 
 def replies_visible_to(user: User, replies: QuerySet[Reply] | None = None) -> QuerySet[Reply]:

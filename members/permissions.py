@@ -32,18 +32,27 @@ class MemberRequest(HttpRequest):
 
 
 def has_second_factor(user: User) -> bool:
-    return bool(user.is_authenticated and is_mfa_enabled(user, SECOND_FACTORS))
+    if not user.is_authenticated:
+        return False
+    # Asked for every post and image a staff member's page shows: remembered for this user
+    # instance (one request); enrolling or removing a factor is seen from the next request.
+    known = user.__dict__.get("_has_second_factor")
+    if known is None:
+        known = user.__dict__["_has_second_factor"] = is_mfa_enabled(user, SECOND_FACTORS)
+    return bool(known)
 
 
 def has_staff_powers(user: User) -> bool:
     """A moderator or admin with an enrolled second factor: the one test before any staff
     power is used, by every view, fragment, consumer and verb that gives one."""
-    return bool(
-        user.is_authenticated
-        and user.is_verified_member
-        and (user.is_admin or user.is_moderator)
-        and has_second_factor(user)
-    )
+    if not (user.is_authenticated and user.is_verified_member):
+        return False
+    known = user.__dict__.get("_has_staff_powers")  # per instance, as has_second_factor
+    if known is None:
+        known = user.__dict__["_has_staff_powers"] = bool(
+            (user.is_admin or user.is_moderator) and has_second_factor(user)
+        )
+    return known
 
 
 def enrol_for_staff_powers(request: HttpRequest) -> HttpResponse:

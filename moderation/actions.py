@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from audit.log import record
 from forum import actions as forum_actions
 from forum.models import Case, Outcome, PostState, Reply
+from forum.permissions import is_moderator_of
 from members import actions as member_actions
 from members.models import User
 from moderation.permissions import check_can_act, check_not_own_content
@@ -279,7 +280,7 @@ def flag(
     ItemEvent.objects.create(item=item, actor=by, action="flag", note=flagged.get_reason_display())
     if reason == Flag.Reason.IDENTIFIER and post.is_published:
         identifier_flags = item.flags.filter(reason=Flag.Reason.IDENTIFIER).count()
-        by_moderator = by.moderates(case.specialty)
+        by_moderator = is_moderator_of(by, case)  # with their second factor, or not at all
         if by_moderator or identifier_flags >= settings.SCRUBROOM_IDENTIFIER_FLAGS_TO_HIDE:
             forum_actions.hide_post(
                 post,

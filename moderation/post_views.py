@@ -64,12 +64,17 @@ def reply_flag(request: MemberRequest, pk: int) -> HttpResponse:
 def _decide(request: MemberRequest, pk: int, decision: Decision) -> HttpResponse:
     """The thread page's Approve and Reject: the same one decision as the queue's, on the
     image's open item at the version the page showed."""
-    upload = get_image_or_404(request.user, pk)
-    # A reviewer who has not enrolled a second factor is sent to enrol; anyone else who is
-    # not this image's reviewer (its uploader, say) is refused by check_can_decide.
-    reviewer = is_reviewer_of(request.user, upload) and upload.is_pending
-    if reviewer and not has_staff_powers(request.user):
+    # A reviewer who has not enrolled a second factor sees no pending image (it is unknown
+    # to them, as to a member) and is sent to enrol; anyone else who is not this image's
+    # reviewer (its uploader, say) is refused by check_can_decide.
+    waiting = Upload.objects.filter(pk=pk, state=Upload.State.PENDING).first()
+    if (
+        waiting is not None
+        and is_reviewer_of(request.user, waiting)
+        and not has_staff_powers(request.user)
+    ):
         return enrol_for_staff_powers(request)
+    upload = get_image_or_404(request.user, pk)
     check_can_decide(request.user, upload)
     item = queue.open_item_for(upload)
     if item is None:

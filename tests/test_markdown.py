@@ -139,3 +139,13 @@ def test_mailto_and_other_schemes_are_dropped():
     assert "href" not in render("[mail](mailto:someone@example.org)")
     assert "href" not in render("[ftp](ftp://example.org/x)")
     assert 'href="/cases/12/"' in render("[see case 12](/cases/12/)")
+
+
+def test_a_leading_quote_is_cut_whole_nested_quotes_included():
+    from forum.markdown import render, without_leading_quote
+
+    html = render("> **Bob:**\n>\n> > Mrs Jones said\n>\n> more of Bob\n\nMy own words.")
+    rest = without_leading_quote(html)
+    assert rest is not None and "Mrs Jones" not in rest and "more of Bob" not in rest
+    assert "My own words." in rest
+    assert without_leading_quote(render("No quote here.\n\n> later")) is None
