@@ -15,10 +15,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 import phi
-from audit.log import record
 from forum import events, markdown, search
 from forum.models import (
     Case,
@@ -520,8 +518,11 @@ def _case_of(post: Post) -> Case:
     return post if isinstance(post, Case) else post.case
 
 
-@transaction.atomic
-def publish_held(post: Post, *, by: User, note: str = "") -> None:
+# Moderation of posts: moderation/actions.py decides, records, closes the item and tells the
+# author; these only change the posts.
+
+
+def publish_held(post: Post, *, by: User) -> None:
     """A moderator found the held post fine: it appears, followers hear of it."""
     case = _case_of(post)
     post.state = PostState.PUBLISHED
@@ -537,31 +538,19 @@ def publish_held(post: Post, *, by: User, note: str = "") -> None:
         _count_published_reply(case, +1, now=now)
         _notify_followers(case, kind=Notification.Kind.REPLY, actor=by, reply=post)
         events.emit(case, ThreadEvent.Kind.REPLY, reply=post)
-    record(actor=by, action="post.publish", target=post, reason=note)
-    queue.close_items_for(post, by=by, decision="publish", note=note)
-    notify_author(post.author, case, _("A moderator published your post."))
 
 
-@transaction.atomic
-def return_to_author(post: Post, *, by: User, reason: str, note: str = "") -> None:
+def return_to_author(post: Post, *, reason: str) -> None:
     """Back to its author with the reason; they edit it and it goes through the screen again."""
     post.state = PostState.RETURNED
     post.moderation_reason = reason
     post.save(update_fields=["state", "moderation_reason"])
     _emit_changed(post)
-    record(actor=by, action="post.return", target=post, reason=reason, note=note)
-    queue.close_items_for(post, by=by, decision="return", note=note, message=reason)
-    notify_author(
-        post.author,
-        _case_of(post),
-        _("A moderator returned your post: %(why)s Edit it and post again.") % {"why": reason},
-    )
 
 
-@transaction.atomic
 def hide_post(post: Post, *, by: User | None, reason: str, pending: bool = False) -> None:
     """A tombstone with the reason in place of the post. `pending`: hidden by flags until a
-    moderator looks; the audit entry then names the rule, not a decision."""
+    moderator looks (dismissing the flags reverts only such a hide)."""
     was_published = post.is_published
     post.state = PostState.HIDDEN
     post.moderation_reason = reason
@@ -573,20 +562,9 @@ def hide_post(post: Post, *, by: User | None, reason: str, pending: bool = False
     if isinstance(post, Outcome):
         _reindex(post.case)  # search no longer finds the hidden outcome's words
     _emit_changed(post)
-    record(
-        actor=by,
-        action="post.auto_hide" if pending else "post.hide",
-        target=post,
-        reason=reason,
-    )
-    if not pending:
-        notify_author(
-            post.author, _case_of(post), _("A moderator hid your post: %(why)s") % {"why": reason}
-        )
 
 
-@transaction.atomic
-def restore_post(post: Post, *, by: User, note: str = "") -> None:
+def restore_post(post: Post) -> None:
     """Undo a hide pending review (the flags were dismissed). A moderator's deliberate hide
     stays: dismissing flags never reverts another moderator's decision."""
     if post.state != PostState.HIDDEN or not post.hidden_pending:
@@ -602,17 +580,7 @@ def restore_post(post: Post, *, by: User, note: str = "") -> None:
     _emit_changed(post)
 
 
-@transaction.atomic
-def lock_case(case: Case, *, by: User, reason: str) -> None:
+def lock_case(case: Case) -> None:
     case.locked_at = timezone.now()
-    case.moderation_reason = case.moderation_reason or ""
     case.save(update_fields=["locked_at"])
-    record(actor=by, action="case.lock", target=case, reason=reason)
     events.emit(case, ThreadEvent.Kind.CASE_CHANGED)
-
-
-def warn_author(post: Post, *, by: User, message: str) -> None:
-    record(actor=by, action="member.warn", target=post, reason=message, author=post.author_id)
-    notify_author(
-        post.author, _case_of(post), _("A moderator's warning: %(why)s") % {"why": message}
-    )

@@ -74,7 +74,6 @@ def _decide(application: Application, status: str, *, by: User, note: str) -> No
     application.decided_at = timezone.now()
     application.decision_note = note
     application.save()
-    queue.close_items_for(application, by=by, decision=status, message=note)
 
 
 def _delete_documents(application: Application) -> None:
@@ -90,7 +89,8 @@ def delete_credential_files_after_commit(documents: Iterable[CredentialDocument]
     delete_after_commit(document.file.name or "" for document in documents)
 
 
-def _email_applicant(application: Application, template: str) -> None:
+def email_applicant(application: Application, template: str) -> None:
+    """Tell the applicant, by email once the decision is committed."""
     user = application.user
     context = {"application": application, "user": user}
     subject = render_to_string(f"members/email/{template}_subject.txt", context).strip()
@@ -100,8 +100,12 @@ def _email_applicant(application: Application, template: str) -> None:
     )
 
 
-@transaction.atomic
-def approve_application(application: Application, *, by: User, note: str = "") -> None:
+# An application's decisions: moderation/actions.py decide is the whole (it records, closes
+# the review item and emails the applicant); these change the application and the member.
+
+
+def approve_application(application: Application, *, by: User, note: str = "") -> int:
+    """The applicant becomes a verified member; their documents go. Returns how many."""
     _decide(application, Application.Status.APPROVED, by=by, note=note)
     member = application.user
     member.status = User.Status.VERIFIED
@@ -109,49 +113,24 @@ def approve_application(application: Application, *, by: User, note: str = "") -
     member.save(update_fields=["status", "verified_at"])
     document_count = application.documents.count()
     _delete_documents(application)
-    record(
-        actor=by,
-        action="application.approve",
-        target=application,
-        reason=note,
-        member_id=member.pk,
-        documents_deleted=document_count,
-    )
-    _email_applicant(application, "application_approved")
+    return document_count
 
 
-@transaction.atomic
-def reject_application(application: Application, *, by: User, reason: str) -> None:
+def reject_application(application: Application, *, by: User, reason: str) -> int:
+    """Rejected with a reason the applicant reads; their documents go. Returns how many."""
     if not reason.strip():
         raise ValueError("A rejection needs a reason the applicant can read")
     _decide(application, Application.Status.REJECTED, by=by, note=reason)
     document_count = application.documents.count()
     _delete_documents(application)
-    record(
-        actor=by,
-        action="application.reject",
-        target=application,
-        reason=reason,
-        member_id=application.user_id,
-        documents_deleted=document_count,
-    )
-    _email_applicant(application, "application_rejected")
+    return document_count
 
 
-@transaction.atomic
 def request_more_information(application: Application, *, by: User, note: str) -> None:
     """Not a decision: the documents stay so the applicant can add to them."""
     if not note.strip():
         raise ValueError("Say what information is needed")
     _decide(application, Application.Status.MORE_INFO, by=by, note=note)
-    record(
-        actor=by,
-        action="application.request_info",
-        target=application,
-        reason=note,
-        member_id=application.user_id,
-    )
-    _email_applicant(application, "application_more_info")
 
 
 # Membership status ------------------------------------------------------------------------

@@ -7,11 +7,11 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEntry
 from members import actions
-from members.forms import DecisionForm, MemberStatusForm, RoleForm
+from members.forms import MemberStatusForm, RoleForm
 from members.models import Application, User
 from members.permissions import (
     MemberRequest,
@@ -30,42 +30,6 @@ def application_list(request: MemberRequest) -> HttpResponse:
         .annotate(document_count=Count("documents"))
     )
     return render(request, "members/staff/application_list.html", {"applications": applications})
-
-
-@require_http_methods(["GET", "POST"])
-@staff_page(admin=True)
-def application_detail(request: MemberRequest, pk: int) -> HttpResponse:
-    application = get_application_for_admin_or_404(request.user, pk)
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST":
-        if not application.is_open:
-            messages.error(request, _("This application has already been handled."))
-            return redirect("staff_application_detail", pk=pk)
-        if form.is_valid():
-            decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
-            if decision == "approve":
-                actions.approve_application(application, by=request.user, note=note)
-                messages.success(request, _("Approved. The member has been told by email."))
-            elif decision == "reject":
-                actions.reject_application(application, by=request.user, reason=note)
-                messages.success(request, _("Rejected. The applicant has been told why."))
-            else:
-                actions.request_more_information(application, by=request.user, note=note)
-                messages.success(request, _("The applicant has been asked for more information."))
-            return redirect("staff_application_list")
-    history = AuditEntry.objects.filter(
-        target_type=application._meta.label_lower, target_id=application.pk
-    )
-    return render(
-        request,
-        "members/staff/application_detail.html",
-        {
-            "application": application,
-            "documents": application.documents.all(),
-            "form": form,
-            "history": history,
-        },
-    )
 
 
 @require_GET

@@ -10,11 +10,6 @@ urlpatterns = [
     path("members/<int:pk>/", views.profile, name="member_profile"),
     path("staff/applications/", staff_views.application_list, name="staff_application_list"),
     path(
-        "staff/applications/<int:pk>/",
-        staff_views.application_detail,
-        name="staff_application_detail",
-    ),
-    path(
         "staff/applications/<int:pk>/documents/<int:document_pk>/",
         staff_views.application_document,
         name="staff_application_document",

@@ -8,7 +8,7 @@ uploads, members) write the audit entry and close the item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +24,7 @@ from forum import actions as forum_actions
 from forum.models import Case, Outcome, PostState, Reply
 from forum.permissions import is_moderator_of
 from members import actions as member_actions
-from members.models import User
+from members.models import Application, User
 from moderation.permissions import check_can_act, check_not_own_content
 from review import queue
 from review.models import Flag, ItemEvent, ReviewItem
@@ -164,76 +164,141 @@ def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> N
     target = _locked_target(item)
     check_not_own_content(by, item, target)
     _move_on(item, version=version, by=by)
-    match item.kind, decision.action:
+    outcome = _apply(item.kind, target, decision, by=by)
+    # What every decision leaves, whatever its kind and page: one audit entry, the item
+    # closed with what the author was told, and the author told.
+    record(
+        actor=by,
+        action=outcome.audit_action,
+        target=target,
+        reason=outcome.audit_reason,
+        **outcome.details,
+    )
+    queue.close_item(
+        item, by=by, decision=outcome.decision, note=decision.note, message=outcome.told
+    )
+    _tell(item.kind, target, outcome)
+
+
+@dataclass
+class _Outcome:
+    """What a decision did, for the audit log, the item's history and the author."""
+
+    audit_action: str
+    audit_reason: str
+    decision: str  # the item's closing decision, as its history shows it
+    told: str = ""  # what the author (or applicant) reads; "" when they are not told
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _apply(kind: str, target: Any, decision: Decision, *, by: User) -> _Outcome:
+    """The decision's change to its target, through the domain's own verbs (which know
+    nothing of the queue), and what is to be recorded and said about it."""
+    message = decision.message
+    match kind, decision.action:
         case ReviewItem.Kind.IMAGE, "approve":
-            _approve_image(target, by=by, note=decision.note)
+            upload_actions.mark_approved(target, by=by)
+            forum_actions.image_approved(target)
+            return _Outcome("image.approve", decision.note, "approve")
         case ReviewItem.Kind.IMAGE, "reject" | "request_new":
             reason = decision.reason or Upload.RejectionReason.OTHER
-            if reason not in Upload.RejectionReason.values:
-                raise ValueError(f"unknown rejection reason {reason!r}")
-            _reject_image(target, by=by, reason=reason, note=decision.message)
+            why = upload_actions.mark_rejected(target, by=by, reason=reason, note=message)
+            return _Outcome(
+                "image.reject",
+                message,
+                "reject",
+                told=_(
+                    "An image you posted was not approved: %(why)s You can upload a corrected one."
+                )
+                % {"why": why},
+                details={"rejection": reason},
+            )
         case ReviewItem.Kind.HELD_POST, "publish":
-            forum_actions.publish_held(target, by=by, note=decision.note)
+            forum_actions.publish_held(target, by=by)
+            return _Outcome(
+                "post.publish", decision.note, "publish", _("A moderator published your post.")
+            )
         case ReviewItem.Kind.HELD_POST, "return":
-            forum_actions.return_to_author(
-                target, by=by, reason=decision.message, note=decision.note
+            forum_actions.return_to_author(target, reason=message)
+            return _Outcome(
+                "post.return",
+                message,
+                "return",
+                _("A moderator returned your post: %(why)s Edit it and post again.")
+                % {"why": message},
+                details={"note": decision.note},
             )
         case ReviewItem.Kind.FLAGGED_POST, "dismiss":
-            forum_actions.restore_post(target, by=by)
-            record(actor=by, action="flag.dismiss", target=target, reason=decision.note)
-            queue.close_items_for(target, by=by, decision="dismiss", note=decision.note)
+            forum_actions.restore_post(target)
+            return _Outcome("flag.dismiss", decision.note, "dismiss")
         case ReviewItem.Kind.FLAGGED_POST, "hide":
-            forum_actions.hide_post(target, by=by, reason=decision.message)
-            queue.close_items_for(
-                target, by=by, decision="hide", note=decision.note, message=decision.message
+            forum_actions.hide_post(target, by=by, reason=message)
+            return _Outcome(
+                "post.hide",
+                message,
+                "hide",
+                _("A moderator hid your post: %(why)s") % {"why": message},
             )
         case ReviewItem.Kind.FLAGGED_POST, "lock":
-            case = target if isinstance(target, Case) else target.case
-            forum_actions.restore_post(target, by=by)
-            forum_actions.lock_case(case, by=by, reason=decision.message)
-            forum_actions.notify_author(
-                target.author,
-                case,
-                _("A moderator locked the thread: %(why)s") % {"why": decision.message},
-            )
-            queue.close_items_for(
-                target, by=by, decision="lock", note=decision.note, message=decision.message
+            forum_actions.restore_post(target)
+            forum_actions.lock_case(target if isinstance(target, Case) else target.case)
+            return _Outcome(
+                "case.lock",
+                message,
+                "lock",
+                _("A moderator locked the thread: %(why)s") % {"why": message},
             )
         case ReviewItem.Kind.FLAGGED_POST, "warn":
-            forum_actions.restore_post(target, by=by)
-            forum_actions.warn_author(target, by=by, message=decision.message)
-            queue.close_items_for(
-                target, by=by, decision="warn", note=decision.note, message=decision.message
+            forum_actions.restore_post(target)
+            return _Outcome(
+                "member.warn",
+                message,
+                "warn",
+                _("A moderator's warning: %(why)s") % {"why": message},
+                details={"author": target.author_id},
             )
-        case ReviewItem.Kind.APPLICATION, "approve":
-            member_actions.approve_application(target, by=by, note=decision.message)
-        case ReviewItem.Kind.APPLICATION, "reject":
-            member_actions.reject_application(target, by=by, reason=decision.message)
+        case ReviewItem.Kind.APPLICATION, "approve" | "reject":
+            if decision.action == "approve":
+                deleted = member_actions.approve_application(target, by=by, note=message)
+                status = Application.Status.APPROVED
+            else:
+                deleted = member_actions.reject_application(target, by=by, reason=message)
+                status = Application.Status.REJECTED
+            return _Outcome(
+                f"application.{decision.action}",
+                message,
+                status,
+                message,
+                details={"member_id": target.user_id, "documents_deleted": deleted},
+            )
         case ReviewItem.Kind.APPLICATION, "more_info":
-            member_actions.request_more_information(target, by=by, note=decision.message)
+            member_actions.request_more_information(target, by=by, note=message)
+            return _Outcome(
+                "application.request_info",
+                message,
+                Application.Status.MORE_INFO,
+                message,
+                details={"member_id": target.user_id},
+            )
+    raise ValueError(f"{decision.action!r} is not an action on {kind}")  # pragma: no cover
 
 
-# Images -----------------------------------------------------------------------------------
+# The applicant hears by email (they cannot read the forum's notifications yet).
+APPLICATION_EMAILS: dict[str, str] = {
+    Application.Status.APPROVED: "application_approved",
+    Application.Status.REJECTED: "application_rejected",
+    Application.Status.MORE_INFO: "application_more_info",
+}
 
 
-# Reached only through decide(), which holds the item and the image locked: one door.
-
-
-def _approve_image(upload: Upload, *, by: User, note: str = "") -> None:
-    """The image is approved and appears on its thread for everyone who can see the post."""
-    upload_actions.mark_approved(upload, by=by, note=note)
-    forum_actions.image_approved(upload)
-
-
-def _reject_image(upload: Upload, *, by: User, reason: str, note: str = "") -> None:
-    """The file is deleted, and the author learns why and that a corrected one is welcome."""
-    message = upload_actions.mark_rejected(upload, by=by, reason=reason, note=note)
-    forum_actions.notify_author(
-        upload.uploader,
-        upload.the_case,
-        _("An image you posted was not approved: %(why)s You can upload a corrected one.")
-        % {"why": message},
-    )
+def _tell(kind: str, target: Any, outcome: _Outcome) -> None:
+    if kind == ReviewItem.Kind.APPLICATION:
+        member_actions.email_applicant(target, APPLICATION_EMAILS[outcome.decision])
+    elif outcome.told and kind == ReviewItem.Kind.IMAGE:
+        forum_actions.notify_author(target.uploader, target.the_case, outcome.told)
+    elif outcome.told:
+        case = target if isinstance(target, Case) else target.case
+        forum_actions.notify_author(target.author, case, outcome.told)
 
 
 # Flags ------------------------------------------------------------------------------------
@@ -282,11 +347,11 @@ def flag(
         identifier_flags = item.flags.filter(reason=Flag.Reason.IDENTIFIER).count()
         by_moderator = is_moderator_of(by, case)  # with their second factor, or not at all
         if by_moderator or identifier_flags >= settings.SCRUBROOM_IDENTIFIER_FLAGS_TO_HIDE:
-            forum_actions.hide_post(
-                post,
-                by=by if by_moderator else None,
-                reason=_("Hidden pending review: flagged as a possible patient identifier."),
-                pending=True,
+            why = _("Hidden pending review: flagged as a possible patient identifier.")
+            forum_actions.hide_post(post, by=by if by_moderator else None, reason=why, pending=True)
+            # The rule hid it, not a decision (unless a moderator flagged it): no actor then.
+            record(
+                actor=by if by_moderator else None, action="post.auto_hide", target=post, reason=why
             )
             ItemEvent.objects.create(item=item, actor=None, action="auto_hide")
     return flagged

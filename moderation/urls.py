@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from moderation import post_views, queue_views, service_views, views
+from moderation import application_views, post_views, queue_views, service_views, views
 
 urlpatterns = [
     path("staff/audit/", views.audit_log, name="staff_audit_log"),
@@ -15,6 +15,11 @@ urlpatterns = [
         name="moderator_statement",
     ),
     path("policies/moderation/", service_views.moderation_policy, name="policy_moderation"),
+    path(
+        "staff/applications/<int:pk>/",
+        application_views.application_detail,
+        name="staff_application_detail",
+    ),
     path("moderation/", queue_views.queue, name="moderation_queue"),
     path("moderation/items/<int:pk>/", queue_views.item_detail, name="moderation_item"),
     path("moderation/items/<int:pk>/claim/", queue_views.item_claim, name="moderation_claim"),

@@ -2,8 +2,8 @@
 
 The domain verbs call these (forum, uploads and members actions), so this module depends on
 nothing but the review models and the live transport: an image attached to a post, a post
-held by the PHI screen, a flag, an application each open an item; the verb that decides the
-target closes its item, whichever page the decision came from.
+held by the PHI screen, a flag, an application each open an item; moderation/actions.py
+(decide) closes it, whichever page the decision came from.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def forget_target(target: models.Model) -> None:
         } | {"withdrawn": True}
         item.save(update_fields=["evidence"])
         if item.is_open:
-            _close(item, by=None, decision="withdrawn")
+            close_item(item, by=None, decision="withdrawn")
 
 
 def move_open_items(targets: dict[type[models.Model], list[int]], *, specialty_id: int) -> None:
@@ -133,20 +133,11 @@ def open_item_for(target: models.Model) -> ReviewItem | None:
     return ReviewItem.objects.open().filter(target_type=target_type, target_id=target.pk).first()
 
 
-def close_items_for(
-    target: models.Model, *, by: User | None, decision: str, note: str = "", message: str = ""
-) -> ReviewItem | None:
-    """Close the target's open item with `decision`, and say so in its history."""
-    item = open_item_for(target)
-    if item is None:
-        return None
-    _close(item, by=by, decision=decision, note=note, message=message)
-    return item
-
-
-def _close(
+def close_item(
     item: ReviewItem, *, by: User | None, decision: str, note: str = "", message: str = ""
 ) -> None:
+    """Close the item with `decision`, and say so in its history (`message`: what the author
+    was told)."""
     item.state = ReviewItem.State.CLOSED
     item.closed_at = timezone.now()
     item.decided_by = by

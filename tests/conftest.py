@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from forum.models import Specialty
 from members.models import Application, ModeratorScope, Profile, User
+from review import queue
+from review.models import ReviewItem
 
 PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -87,7 +89,14 @@ def make_member(db, hernia) -> Callable[..., User]:
             licence_number=f"LIC-{name.split()[0].upper()}-7731",
         )
         if application:
-            Application.objects.create(user=user, status=application)
+            made = Application.objects.create(user=user, status=application)
+            if application == Application.Status.PENDING:
+                # As submit_application does: a pending application waits in the queue.
+                queue.open_item(
+                    ReviewItem.Kind.APPLICATION,
+                    made,
+                    evidence={"submitted_at": made.submitted_at.isoformat()},
+                )
         for scope in moderates:
             ModeratorScope.objects.create(user=user, specialty=scope)
         if mfa:

@@ -621,3 +621,52 @@ def test_an_admin_can_decide_an_item_another_moderator_claimed(
         actions.decide(item, by=other, version=2, decision=Decision("publish"))
     actions.decide(item, by=erin, version=2, decision=Decision("publish"))
     assert Reply.objects.get(pk=held_reply.pk).state == PostState.PUBLISHED
+
+
+# One decision path: whatever the kind, the moderation app records, closes and tells ------
+
+
+@pytest.mark.parametrize(
+    ("kind", "action"),
+    [(kind, action) for kind, names in actions.ACTIONS.items() for action in names],
+)
+def test_every_decision_leaves_one_audit_entry_a_closed_item_and_a_told_author(
+    kind, action, request, alice, bob, carol, dave, erin, committing
+):
+    from django.core import mail
+
+    from audit.models import AuditEntry
+    from forum.models import Notification
+
+    if kind == ReviewItem.Kind.IMAGE:
+        target = request.getfixturevalue("posted_image")
+        author, by = alice, dave
+    elif kind == ReviewItem.Kind.HELD_POST:
+        target, author, by = request.getfixturevalue("held_reply"), bob, dave
+    elif kind == ReviewItem.Kind.FLAGGED_POST:
+        target = request.getfixturevalue("make_reply")(request.getfixturevalue("alices_case"), bob)
+        actions.flag(target, by=alice, reason=Flag.Reason.UNPROFESSIONAL)
+        author, by = bob, dave
+    else:
+        target, author, by = carol.application, carol, erin
+    item = item_for(target)
+    before = AuditEntry.objects.count()
+    Notification.objects.all().delete()
+    with committing():
+        actions.decide(
+            item,
+            by=by,
+            version=item.version,
+            decision=Decision(action, message="Why, and how to fix it.", reason="face"),
+        )
+    item.refresh_from_db()
+    assert not item.is_open and item.decided_by == by
+    assert AuditEntry.objects.count() == before + 1
+    assert AuditEntry.objects.latest("pk").actor_id == by.pk
+    told = Notification.objects.filter(user=author, kind=Notification.Kind.MODERATION).count()
+    if kind == ReviewItem.Kind.APPLICATION:
+        assert [message.to for message in mail.outbox] == [[carol.email]]
+    elif (kind, action) in {("image", "approve"), ("flagged_post", "dismiss")}:
+        assert told == 0  # nothing the author needs to act on
+    else:
+        assert told == 1

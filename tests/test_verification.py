@@ -11,6 +11,7 @@ from django.core.files.storage import storages
 from audit.models import AuditEntry
 from members import actions
 from members.models import Application, CredentialDocument, User
+from review import queue
 
 PDF = b"%PDF-1.7\nsecret licence scan\n%%EOF\n"
 
@@ -27,10 +28,16 @@ def carol_document(carol) -> CredentialDocument:
 
 @pytest.fixture
 def decide(committing):
-    def post(client, application, decision: str, note: str = ""):
+    """The staff page's form, as the page sent it: with the review item's version."""
+
+    def post(client, application, decision: str, note: str = "", version: int | None = None):
+        item = queue.open_item_for(application)
+        if version is None:
+            version = item.version if item is not None else 1
         with committing():
             return client.post(
-                f"/staff/applications/{application.pk}/", {"decision": decision, "note": note}
+                f"/staff/applications/{application.pk}/",
+                {"decision": decision, "note": note, "version": version},
             )
 
     return post
@@ -94,8 +101,8 @@ def test_rejecting_needs_a_reason_which_the_applicant_is_told(
     assert AuditEntry.objects.get(action="application.reject").reason == reason
 
 
-def test_a_rejected_applicant_can_edit_and_resubmit(client_for, erin, carol, hernia):
-    actions.reject_application(carol.application, by=erin, reason="Wrong registration body")
+def test_a_rejected_applicant_can_edit_and_resubmit(decide, client_for, erin, carol, hernia):
+    decide(client_for(erin), carol.application, "reject", "Wrong registration body")
     client = client_for(carol)
     form = client.get("/membership/apply/")
     assert form.status_code == 200 and "Wrong registration body" in form.content.decode()
@@ -131,13 +138,32 @@ def test_asking_for_more_information_keeps_the_documents(
 
 
 def test_a_decided_application_cannot_be_decided_again(decide, client_for, erin, carol):
-    actions.approve_application(carol.application, by=erin)
+    item = queue.open_item_for(carol.application)
+    assert item is not None
+    decide(client_for(erin), carol.application, "approve")
     with pytest.raises(actions.InvalidTransition):
-        actions.reject_application(carol.application, by=erin, reason="changed my mind")
+        actions.reject_application(
+            Application.objects.get(user=carol), by=erin, reason="changed my mind"
+        )
     response = decide(client_for(erin), carol.application, "reject", "again")
     assert response.status_code == 302
     assert Application.objects.get(user=carol).status == Application.Status.APPROVED
     assert AuditEntry.objects.count() == 1
+    item.refresh_from_db()
+    assert (item.state, item.decision, item.decided_by) == ("closed", "approved", erin)
+
+
+def test_two_admins_deciding_at_once_the_second_is_told(
+    decide, client_for, make_member, erin, carol
+):
+    other = make_member("Olga Admin", admin=True, mfa=True)
+    seen = queue.open_item_for(carol.application)
+    assert seen is not None
+    decide(client_for(other), carol.application, "more_info", "Add your CCT.", seen.version)
+    response = decide(client_for(erin), carol.application, "approve", "", seen.version)
+    assert response.status_code == 302
+    assert Application.objects.get(user=carol).status == Application.Status.MORE_INFO
+    assert AuditEntry.objects.filter(action__startswith="application.").count() == 1
 
 
 def test_only_admins_decide(carol, dave, alice):

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.log import record
 from members.models import User
 from privatefiles import delete_after_commit
 from review import queue
@@ -110,21 +109,17 @@ def attach(uploads: Iterable[Upload], *, case=None, reply=None) -> list[Upload]:
 
 
 @transaction.atomic
-def mark_approved(upload: Upload, *, by: User, note: str = "") -> None:
-    """The image's side of an approval; moderation/actions.py approve_image is the whole."""
+def mark_approved(upload: Upload, *, by: User) -> None:
+    """The image's side of an approval (moderation/actions.py decide is the whole)."""
     check_can_decide(by, upload)
     upload.state = Upload.State.APPROVED
     upload.decided_at, upload.decided_by = timezone.now(), by
     upload.save(update_fields=["state", "decided_at", "decided_by"])
-    record(actor=by, action="image.approve", target=upload, reason=note)
-    queue.close_items_for(upload, by=by, decision="approve", note=note)
 
 
-@transaction.atomic
 def mark_rejected(upload: Upload, *, by: User, reason: str, note: str = "") -> str:
-    """The image's side of a rejection (moderation/actions.py reject_image is the whole): the
-    file is deleted; the row keeps the reason so the author learns why. Returns what the
-    author is told."""
+    """The image's side of a rejection (moderation/actions.py decide is the whole): the file
+    is deleted; the row keeps the reason so the author learns why. Returns why, in words."""
     check_can_decide(by, upload)
     if reason not in Upload.RejectionReason.values:
         raise ValueError(f"unknown rejection reason {reason!r}")
@@ -134,11 +129,8 @@ def mark_rejected(upload: Upload, *, by: User, reason: str, note: str = "") -> s
     upload.rejection_reason, upload.rejection_note = reason, note
     upload.file = ""
     upload.save()
-    record(actor=by, action="image.reject", target=upload, reason=note, rejection=reason)
-    message = f"{upload.get_rejection_reason_display()}. {note}".strip()
-    queue.close_items_for(upload, by=by, decision="reject", message=message)
     delete_after_commit([old])
-    return message
+    return f"{upload.get_rejection_reason_display()}. {note}".strip()
 
 
 def delete_uploads(uploads: Iterable[Upload]) -> None:

@@ -20,6 +20,9 @@ from forum import actions as forum_actions
 from forum.models import Case, Specialty
 from members import actions
 from members.models import Application, ModeratorScope, Profile, User
+from moderation import actions as moderation_actions
+from moderation.actions import Decision
+from review import queue
 
 
 @dataclass
@@ -125,7 +128,16 @@ class Command(BaseCommand):
             elif demo.kind != "applicant" and user.status == User.Status.APPLICANT:
                 assert admin is not None, "the admin comes first in CAST"
                 application = actions.submit_application(user, profile={})
-                actions.approve_application(application, by=admin, note="Demo member")
+                item = queue.open_item_for(application)
+                assert item is not None, "an application waits in the review queue"
+                # Decided as an admin decides, through the one decision verb (audited).
+                moderation_actions.decide(
+                    item,
+                    by=admin,
+                    version=item.version,
+                    decision=Decision("approve", message="Demo member"),
+                )
+                user.refresh_from_db()
             elif demo.kind == "applicant" and not Application.objects.filter(user=user).exists():
                 actions.submit_application(user, profile={})
             if demo.kind == "moderator":
