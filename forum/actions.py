@@ -120,10 +120,15 @@ def _keep_review_current(post: Post, *, new: bool = False) -> None:
         evidence |= {"findings": post.held_findings, "justification": post.held_justification}
     item = None if new else queue.open_item_for(post)
     if item is not None:
-        if item.kind == ReviewItem.Kind.FLAGGED_POST or item.flags.exists():
+        flagged = item.kind == ReviewItem.Kind.FLAGGED_POST or item.flags.exists()
+        if flagged:
             # What the flags were about stays beside what the post says now.
             evidence["flagged_text"] = item.evidence.get("flagged_text", item.evidence["text"])
+        # What the item asks follows the post: publish or return while it is held; the
+        # flags' questions once it is not (a flagged post held by an edit, then deleted).
         kind = ReviewItem.Kind.HELD_POST if held else None
+        if not held and flagged:
+            kind = ReviewItem.Kind.FLAGGED_POST
         queue.refresh_item(item, evidence=evidence, kind=kind)
     elif held:
         case = _case_of(post)

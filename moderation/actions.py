@@ -40,7 +40,7 @@ class FlagRefused(Exception):
     """The flag was not accepted; the message says why."""
 
 
-# Actions per kind, as the item page offers them.
+# Actions per kind, as the item page offers them (actions_for: on this target, now).
 ACTIONS: dict[str, tuple[str, ...]] = {
     ReviewItem.Kind.IMAGE: ("approve", "reject", "request_new"),
     ReviewItem.Kind.HELD_POST: ("publish", "return"),
@@ -61,6 +61,15 @@ ACTION_LABELS = {
 }
 # Decisions that need words for the author (the reason is shown to them).
 NEEDS_MESSAGE = {"reject", "request_new", "return", "hide", "lock", "warn", "more_info"}
+
+
+def actions_for(item: ReviewItem, target: Any) -> tuple[str, ...]:
+    """What a moderator may decide on this item's target as it is now. A flagged post its
+    author has since deleted has nothing left to hide or lock: the flags can be dismissed, or
+    its author warned."""
+    if item.kind == ReviewItem.Kind.FLAGGED_POST and getattr(target, "is_deleted", False):
+        return ("dismiss", "warn")
+    return ACTIONS[item.kind]
 
 
 @dataclass
@@ -154,14 +163,14 @@ def decide(item: ReviewItem, *, by: User, version: int, decision: Decision) -> N
     item.refresh_from_db()
     if item.version != version:
         raise _stale(item, version)
-    if decision.action not in ACTIONS[item.kind]:
-        raise ValueError(f"{decision.action!r} is not an action on {item.kind}")
     if decision.action in NEEDS_MESSAGE and not decision.message.strip():
         raise ValueError(_("Tell the author why, and how to fix it."))
     # The target first, then the item: the order the edit verbs take them in (forum/actions.py
     # locks the post, then refreshes its item), so a decision and an edit queue up behind
     # each other instead of deadlocking, and the decision acts on the row as committed.
     target = _locked_target(item)
+    if decision.action not in actions_for(item, target):
+        raise ValueError(_("That action does not apply to this item any more. Reload it."))
     check_not_own_content(by, item, target)
     _move_on(item, version=version, by=by)
     outcome = _apply(item.kind, target, decision, by=by)

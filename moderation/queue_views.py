@@ -73,7 +73,8 @@ def item_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "flags": item.flags.select_related("reporter__profile"),
             "events": item.events.select_related("actor__profile"),
             "actions": [
-                (action, actions.ACTION_LABELS[action]) for action in actions.ACTIONS[item.kind]
+                (action, actions.ACTION_LABELS[action])
+                for action in actions.actions_for(item, target)
             ],
             "rejection_reasons": Upload.RejectionReason.choices,
         },

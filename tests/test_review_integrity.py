@@ -273,6 +273,24 @@ def test_editing_a_flagged_post_into_a_held_one_then_deleting_it_keeps_the_flags
     item = item_for(reply)
     assert item.is_open and item.flags.count() == 1
     assert item.evidence["flagged_text"]["body"] == "Just do what the rep says, it's fine."
+    # Nothing held any more: the item asks the flags' questions again, those that fit.
+    assert item.kind == ReviewItem.Kind.FLAGGED_POST
+
+
+def test_a_flagged_post_its_author_deleted_can_only_be_dismissed_or_warned(
+    alices_case, make_reply, bob, alice, dave
+):
+    reply = make_reply(alices_case, bob, "Just do what the rep says, it's fine.")
+    actions.flag(reply, by=alice, reason=Flag.Reason.UNSAFE)
+    forum_actions.delete_reply(reply, by=bob)
+    item = item_for(reply)
+    assert actions.actions_for(item, Reply.objects.get(pk=reply.pk)) == ("dismiss", "warn")
+    with pytest.raises(ValueError, match="does not apply"):
+        actions.decide(item, by=dave, version=item.version, decision=Decision("hide", message="x"))
+    assert Reply.objects.get(pk=reply.pk).is_deleted  # not turned into a hidden one
+    actions.decide(item, by=dave, version=item.version, decision=Decision("warn", message="No."))
+    item.refresh_from_db()
+    assert item.decision == "warn"
 
 
 def test_a_decision_on_an_item_whose_kind_changed_says_the_post_changed(
