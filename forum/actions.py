@@ -497,10 +497,16 @@ def anonymise_posts_of(user: User) -> None:
 
 def delete_posts_of(user: User) -> None:
     """Tombstone every post of the member: text, outcomes and edit history gone."""
+    # Each post locked and re-read first, as the author's own deletion does: a concurrent
+    # edit, flag or decision is seen, and one already deleted is not counted twice.
     for case in Case.objects.filter(author=user).exclude(state=PostState.DELETED):
-        _tombstone_case(case)
+        lock_post(case)
+        if not case.is_deleted:
+            _tombstone_case(case)
     for reply in Reply.objects.filter(author=user).exclude(state=PostState.DELETED):
-        _tombstone_reply(reply)
+        lock_post(reply)
+        if not reply.is_deleted:
+            _tombstone_reply(reply)
     anonymise_posts_of(user)
 
 
@@ -571,13 +577,20 @@ def hide_post(post: Post, *, by: User | None, reason: str, pending: bool = False
 
 def restore_post(post: Post) -> None:
     """Undo a hide pending review (the flags were dismissed). A moderator's deliberate hide
-    stays: dismissing flags never reverts another moderator's decision."""
+    stays: dismissing flags never reverts another moderator's decision (unhide_post does,
+    when a moderator says so)."""
     if post.state != PostState.HIDDEN or not post.hidden_pending:
         return
+    unhide_post(post)
+
+
+def unhide_post(post: Post) -> None:
+    """The post is shown again, as it was before it was hidden."""
     post.state = PostState.PUBLISHED
+    post.hidden_by = None
     post.moderation_reason = ""
     post.hidden_pending = False
-    post.save(update_fields=["state", "moderation_reason", "hidden_pending"])
+    post.save(update_fields=["state", "moderation_reason", "hidden_by", "hidden_pending"])
     if isinstance(post, Reply):
         _count_published_reply(post.case, +1)
     if isinstance(post, Outcome):

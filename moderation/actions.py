@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -308,6 +308,34 @@ def _tell(kind: str, target: Any, outcome: _Outcome) -> None:
     elif outcome.told:
         case = target if isinstance(target, Case) else target.case
         forum_actions.notify_author(target.author, case, outcome.told)
+
+
+# Unhiding ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unhide(post: Case | Reply | Outcome, *, by: User, reason: str) -> None:
+    """A moderator's explicit reversal of a hide (their own or another's): the only way a
+    deliberately hidden post is shown again. Audited with the reason; the author is told."""
+    forum_actions.lock_post(post)
+    case = post if isinstance(post, Case) else post.case
+    if not is_moderator_of(by, case):
+        raise PermissionDenied(_("Only this specialty's moderators can unhide its posts."))
+    if post.author_id == by.pk:
+        raise PermissionDenied(
+            _("This is your own post: it needs another moderator of the specialty, or an admin.")
+        )
+    if not post.is_hidden:
+        raise Conflict(_("This post is not hidden any more."))
+    if queue.open_item_for(post) is not None:
+        raise Conflict(_("Its flags wait in the review queue: decide them there."))
+    if not reason.strip():
+        raise ValueError(_("Say why it can be shown again."))
+    forum_actions.unhide_post(post)
+    record(actor=by, action="post.unhide", target=post, reason=reason)
+    forum_actions.notify_author(
+        post.author, case, _("A moderator shows your post again: %(why)s") % {"why": reason}
+    )
 
 
 # Flags ------------------------------------------------------------------------------------

@@ -58,6 +58,34 @@ def reply_flag(request: MemberRequest, pk: int) -> HttpResponse:
     return _flag(request, get_reply_or_404(request.user, pk))
 
 
+# Unhiding ---------------------------------------------------------------------------------
+
+
+def _unhide(request: MemberRequest, post: Case | Reply | Outcome) -> HttpResponse:
+    try:
+        actions.unhide(post, by=request.user, reason=request.POST.get("reason", "")[:2000])
+    except (actions.Conflict, ValueError) as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("The post is shown again; its author has been told."))
+    return redirect(post)
+
+
+@require_POST
+def case_unhide(request: MemberRequest, pk: int) -> HttpResponse:
+    return _unhide(request, get_case_or_404(request.user, pk))
+
+
+@require_POST
+def outcome_unhide(request: MemberRequest, pk: int) -> HttpResponse:
+    return _unhide(request, get_outcome_or_404(request.user, pk))
+
+
+@require_POST
+def reply_unhide(request: MemberRequest, pk: int) -> HttpResponse:
+    return _unhide(request, get_reply_or_404(request.user, pk))
+
+
 # Images ------------------------------------------------------------------------------------
 
 

@@ -688,3 +688,59 @@ def test_every_decision_leaves_one_audit_entry_a_closed_item_and_a_told_author(
         assert told == 0  # nothing the author needs to act on
     else:
         assert told == 1
+
+
+# Only an explicit unhide reverts a deliberate hide --------------------------------------
+
+
+def hidden_by_decision(post, reporter, moderator) -> ReviewItem:
+    actions.flag(post, by=reporter, reason=Flag.Reason.UNPROFESSIONAL)
+    item = item_for(post)
+    actions.decide(
+        item, by=moderator, version=item.version, decision=Decision("hide", message="Tone.")
+    )
+    return item
+
+
+def test_a_moderator_unhides_a_hidden_reply_explicitly_with_a_reason(
+    alices_case, make_reply, bob, alice, dave, client_for
+):
+    from audit.models import AuditEntry
+    from forum.models import Notification
+
+    reply = make_reply(alices_case, bob, "Too sharp a reply.")
+    hidden_by_decision(reply, alice, dave)
+    assert Case.objects.get(pk=alices_case.pk).reply_count == 0
+    page = client_for(dave).get(f"/cases/{alices_case.pk}/").content.decode()
+    assert f'action="/replies/{reply.pk}/unhide/"' in page
+    # A member may not; a reason is needed; then it is shown again, audited, author told.
+    assert (
+        client_for(alice).post(f"/replies/{reply.pk}/unhide/", {"reason": "x"}).status_code == 403
+    )
+    client_for(dave).post(f"/replies/{reply.pk}/unhide/", {"reason": ""})
+    assert Reply.objects.get(pk=reply.pk).is_hidden
+    response = client_for(dave).post(
+        f"/replies/{reply.pk}/unhide/", {"reason": "On reflection, fair comment."}
+    )
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.is_published and reply.hidden_by is None and reply.moderation_reason == ""
+    assert Case.objects.get(pk=alices_case.pk).reply_count == 1
+    entry = AuditEntry.objects.get(action="post.unhide")
+    assert (entry.actor_id, entry.reason) == (dave.pk, "On reflection, fair comment.")
+    assert Notification.objects.filter(user=bob, message__contains="fair comment").exists()
+
+
+def test_unhide_is_refused_while_flags_wait_and_for_ones_own_post(
+    alices_case, make_reply, make_member, bob, alice, dave, hernia
+):
+    reply = make_reply(alices_case, bob, "Too sharp a reply.")
+    actions.flag(reply, by=alice, reason=Flag.Reason.IDENTIFIER)
+    actions.flag(reply, by=dave, reason=Flag.Reason.IDENTIFIER)  # a moderator: hidden at once
+    assert Reply.objects.get(pk=reply.pk).is_hidden
+    with pytest.raises(Conflict, match="review queue"):
+        actions.unhide(reply, by=dave, reason="Fine.")
+    own = make_reply(alices_case, dave, "The moderator's own reply.")
+    hidden_by_decision(own, alice, make_member("Mona Mod", moderates=(hernia,), mfa=True))
+    with pytest.raises(PermissionDenied, match="your own post"):
+        actions.unhide(Reply.objects.get(pk=own.pk), by=dave, reason="Mine is fine.")
