@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 import phi
 from forum import actions, events, markdown
 from forum.forms import CaseForm, OutcomeForm, ReplyForm
+from forum.inputs import parse_id, parse_ids, parse_int
 from forum.models import Case, Follow, Notification, PostState, Specialty
 from forum.permissions import (
     can_see_image,
@@ -71,7 +72,7 @@ def take_images(request: MemberRequest):
     Returns (form data, refusals as "name: reason")."""
     data = request.POST.copy()
     refusals: list[str] = []
-    ids = [item for item in data.get("uploads", "").split(",") if item.strip().isdigit()]
+    ids = [str(item) for item in parse_ids(data.get("uploads", ""))]
     for uploaded in request.FILES.getlist("images"):
         try:
             draft = upload_actions.store(
@@ -87,7 +88,7 @@ def take_images(request: MemberRequest):
 
 def drafts_for(request: MemberRequest, form) -> list[Upload]:
     value = form.data.get("uploads", "") if form.is_bound else ""
-    ids = [int(item) for item in value.split(",") if item.strip().isdigit()]
+    ids = parse_ids(value)
     return upload_actions.drafts_of(request.user, ids)
 
 
@@ -230,8 +231,8 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 def _quote_initial(request: MemberRequest, case: Case) -> dict[str, Any]:
-    quoted_pk = request.GET.get("quote", "")
-    if not quoted_pk.isdigit():
+    quoted_pk = parse_id(request.GET.get("quote", ""))
+    if quoted_pk is None:
         return {}
     quoted = case.replies.filter(pk=quoted_pk, state=PostState.PUBLISHED).first()
     if quoted is None:
@@ -492,10 +493,9 @@ def reply_revisions(request: MemberRequest, pk: int) -> HttpResponse:
 def case_events(request: MemberRequest, pk: int) -> JsonResponse:
     """What changed after `after` (ids and kinds): the same catch-up as the websocket's."""
     case = get_case_or_404(request.user, pk)
-    try:
-        after = max(0, int(request.GET.get("after", "0")))
-    except ValueError:
-        return JsonResponse({"error": "after must be a number"}, status=400)
+    after = parse_int(request.GET.get("after", "0"))
+    if after is None:
+        return JsonResponse({"error": "after must be a whole number, 0 or more"}, status=400)
     missed = events.events_after(case, after)
     return JsonResponse(
         {"events": missed[: events.MAX_REPLAY], "reload": len(missed) > events.MAX_REPLAY}

@@ -14,6 +14,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 
 from forum import events
+from forum.inputs import parse_int
 from forum.models import Case, Notification
 from forum.permissions import can_see_case
 from live import presence, relay
@@ -88,9 +89,9 @@ class ThreadConsumer(GuardedSocket):
             return
         kind = message.get("type")
         if kind == "resume":
-            try:
-                after = max(0, int(message.get("after", 0)))
-            except (TypeError, ValueError):
+            after = parse_int(message.get("after", 0))
+            if after is None:
+                await self.send_json({"type": "error", "error": "after must be a whole number"})
                 return
             missed = await self.missed(after)
             reload = len(missed) > events.MAX_REPLAY

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forum.inputs import parse_ids
 from forum.models import Case, Specialty
 from members.forms import MultipleFileInput
 
@@ -56,7 +57,7 @@ class WithImagesForm(ScreenedForm):
 
     def clean_uploads(self) -> list[int]:
         value = self.cleaned_data["uploads"] or ""
-        return [int(item) for item in value.split(",") if item.strip().isdigit()][:50]
+        return parse_ids(value)
 
 
 class CaseForm(WithImagesForm):

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
+from forum.inputs import parse_int
 from forum.permissions import get_image_or_404
 from members.permissions import MemberRequest
 from uploads import actions
@@ -52,21 +53,36 @@ def upload_create(request: MemberRequest) -> JsonResponse:
     return JsonResponse(upload_json(upload), status=201)
 
 
+def _box(value: object) -> list[int]:
+    """x, y, width, height in whole pixels, as the editor sends them."""
+    if not isinstance(value, list) or len(value) != 4:
+        raise ValueError("a box is four numbers")
+    numbers = [parse_int(number, low=-100_000, high=100_000) for number in value]
+    if None in numbers:
+        raise ValueError("a box is four whole numbers of pixels")
+    return numbers  # type: ignore[return-value]
+
+
 @require_POST
 def upload_redact(request: MemberRequest, pk: int) -> JsonResponse:
     upload = get_image_or_404(request.user, pk)
     try:
         edits = json.loads(request.body or b"{}")
-        rotate = int(edits.get("rotate", 0))
+        if not isinstance(edits, dict):
+            raise ValueError("the edits are an object")
+        rotate = parse_int(edits.get("rotate", 0), high=270)
         if rotate not in {0, 90, 180, 270}:
             raise ValueError("rotation must be a quarter turn")
         crop = edits.get("crop")
-        rectangles = edits.get("rectangles", [])
         if crop is not None:
-            crop = [int(value) for value in crop][:4]
-        rectangles = [[int(value) for value in rect][:4] for rect in rectangles][:100]
+            crop = _box(crop)
+        rectangles = edits.get("rectangles", [])
+        if not isinstance(rectangles, list) or len(rectangles) > 100:
+            raise ValueError("at most 100 rectangles")
+        rectangles = [_box(rect) for rect in rectangles]
         actions.redact(upload, by=request.user, rotate=rotate, crop=crop, rectangles=rectangles)
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, RecursionError):
+        # Not JSON, nested past reason, or numbers that are not whole pixels (1e999, "x").
         return JsonResponse({"error": _("The edits could not be read.")}, status=400)
     except Refused as refusal:
         return JsonResponse({"error": str(refusal)}, status=403)

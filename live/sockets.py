@@ -17,7 +17,9 @@ RATE_LIMIT = 30  # messages per window, then the socket is closed
 CLOSE_FORBIDDEN = 4403
 CLOSE_SIGNED_OUT = 4401
 CLOSE_TOO_MANY = 4429
-CLOSE_TOO_BIG = 1009
+# 1009 is the protocol's "message too big", but a server may only send 1000 or 3000-4999
+# (Autobahn, under Daphne, fails the connection on anything else): ours is 4009.
+CLOSE_TOO_BIG = 4009
 
 
 class GuardedSocket(AsyncWebsocketConsumer):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from audit.models import AuditEntry
+from forum.inputs import parse_int
 from members.forms import DecisionForm
 from members.permissions import MemberRequest, get_application_for_admin_or_404, staff_page
 from moderation import actions
@@ -35,10 +36,8 @@ def application_detail(request: MemberRequest, pk: int) -> HttpResponse:
             messages.error(request, _("This application has already been handled."))
             return redirect("staff_application_detail", pk=pk)
         if form.is_valid():
-            try:
-                version = int(request.POST.get("version", ""))
-            except ValueError:
-                version = -1  # a form from before versions: refused as out of date below
+            # A form from before versions, or a forged one: refused as out of date below.
+            version = parse_int(request.POST.get("version", "")) or 0
             action = form.cleaned_data["decision"]
             try:
                 actions.decide(

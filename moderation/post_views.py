@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from forum.inputs import parse_int
 from forum.models import Case, Outcome, Reply
 from forum.permissions import (
     get_case_or_404,
@@ -107,10 +108,9 @@ def _decide(request: MemberRequest, pk: int, decision: Decision) -> HttpResponse
     item = queue.open_item_for(upload)
     if item is None:
         raise PermissionDenied(_("This image has already been decided."))
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        raise PermissionDenied(_("The page is out of date. Reload it.")) from None
+    version = parse_int(request.POST.get("version", ""))
+    if version is None:
+        raise PermissionDenied(_("The page is out of date. Reload it."))
     try:
         actions.decide(item, by=request.user, version=version, decision=decision)
     except (actions.Conflict, ValueError) as refusal:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from forum.inputs import parse_int
 from forum.models import Case, Outcome, Reply
 from members.permissions import MemberRequest, staff_page
 from moderation import actions
@@ -20,10 +21,10 @@ from uploads.models import Upload
 
 
 def _version(request: MemberRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        raise PermissionDenied(_("The form is out of date. Reload the item.")) from None
+    version = parse_int(request.POST.get("version", ""))
+    if version is None:
+        raise PermissionDenied(_("The form is out of date. Reload the item."))
+    return version
 
 
 @require_GET

@@ -171,7 +171,7 @@ def _hold(case) -> None:
     case.save(update_fields=["state"])
 
 
-@pytest.mark.parametrize(("payload", "code"), [("x" * 5000, 1009), (None, 4429)])
+@pytest.mark.parametrize(("payload", "code"), [("x" * 5000, 4009), (None, 4429)])
 def test_oversized_and_flooding_clients_are_closed(alices_case, bob, payload, code):
     async def scenario():
         viewer = socket(bob, f"/ws/cases/{alices_case.pk}/")

@@ -90,3 +90,26 @@ def test_a_reply_reaches_a_live_viewer_and_a_late_one_catches_up(server):
         case_id=cast["case"],
         sessions=cast["sessions"],
     )
+
+
+def test_hostile_messages_get_an_answer_or_the_sockets_own_close_code(server):
+    """Through real Daphne: a resume from 1e999 is answered with an error and the socket
+    stays usable; an oversized message closes with the site's own code (4009), never the
+    protocol error Daphne gives for a code a server may not send (1009)."""
+    from websockets.exceptions import ConnectionClosed
+
+    from tests.servers import Viewer
+
+    running, cast = server
+    viewer = Viewer(running.port, cast["case"], cast["sessions"]["bob"])
+    try:
+        viewer.socket.send('{"type": "resume", "after": 1e999}')
+        assert viewer.receive("error")["error"] == "after must be a whole number"
+        viewer.send({"type": "ping"})
+        assert viewer.receive("pong") == {"type": "pong"}
+        viewer.socket.send("x" * 5000)
+        with pytest.raises(ConnectionClosed) as closed:
+            viewer.receive("pong", timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4009
+    finally:
+        viewer.close()

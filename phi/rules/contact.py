@@ -32,7 +32,10 @@ def forget_own_hosts() -> None:
 
 
 def _outside_link(text: str, match: re.Match[str]) -> bool:
-    host = urlsplit(text if "://" in text else f"http://{text}").hostname or ""
+    try:
+        host = urlsplit(text if "://" in text else f"http://{text}").hostname or ""
+    except ValueError:
+        return True  # malformed ("http://[x"): not one of ours, so the author is asked
     return host.lower() not in own_hosts()
 
 
