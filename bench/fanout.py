@@ -37,6 +37,7 @@ PYTHON = sys.executable
 SETUP = """
 import json
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from forum import actions
@@ -57,7 +58,7 @@ for name in ("author", "viewer"):
     )
     client = Client()
     client.force_login(user)
-    sessions[name] = client.cookies["sessionid"].value
+    sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
 case = actions.create_case(
     User.objects.get(email="author@bench.example"), specialty=hernia,
     data={"title": "Fan-out", "age_band": "40-64", "presentation": "Bench.",
@@ -66,6 +67,8 @@ case = actions.create_case(
 )
 print(json.dumps({"case": case.pk, "sessions": sessions}))
 """
+# The servers run production settings: cookies carry the __Host- prefix (scrubroom/settings.py).
+SESSION_COOKIE, CSRF_COOKIE = "__Host-sessionid", "__Host-csrftoken"
 
 
 def free_port() -> int:
@@ -142,7 +145,7 @@ class Poster:
 
     def __init__(self, port: int, case_id: int | None, session: str | None) -> None:
         self.port, self.case_id = port, case_id
-        self.cookies = {"sessionid": session} if session else {}
+        self.cookies = {SESSION_COOKIE: session} if session else {}
         if case_id is not None:
             self.request("GET", f"/cases/{case_id}/")
 
@@ -166,7 +169,7 @@ class Poster:
             assert status == 204, status
             return
         form = urlencode(
-            {"csrfmiddlewaretoken": self.cookies["csrftoken"], "body": f"Reply number {number}."}
+            {"csrfmiddlewaretoken": self.cookies[CSRF_COOKIE], "body": f"Reply number {number}."}
         ).encode()
         status = self.request(
             "POST",
@@ -264,7 +267,7 @@ def main() -> int:
         print(f"fanout: {args.viewers} viewers, rates {args.rates}/s, layer {layer}")
         with server("scrubroom.asgi:application", env, folder, "scrubroom") as port:
             headers = {
-                "Cookie": f"sessionid={cast['sessions']['viewer']}",
+                "Cookie": f"{SESSION_COOKIE}={cast['sessions']['viewer']}",
                 "Origin": f"http://127.0.0.1:{port}",
             }
             poster = Poster(port, cast["case"], cast["sessions"]["author"])

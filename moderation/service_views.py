@@ -140,9 +140,17 @@ class _Echo:
         return value
 
 
+# A spreadsheet that splits on ";" (or tab, or "|") rather than "," starts a new cell after
+# each such separator, so a trigger there is a formula too ("Dr Q;=HYPERLINK(...)").
+_TRIGGER_AFTER_SEPARATOR = re.compile(r"([,;\t|])(\s*)(?=[=+\-@\r])")
+
+
 def csv_safe(value: Any) -> str:
-    """The cell as text, quoted out of formula position if a spreadsheet would run it."""
+    """The cell as text with no formula in any position a spreadsheet would run one: a
+    quote before a leading trigger, and before a trigger after any separator (OWASP's
+    CSV-injection guidance)."""
     text = "" if value is None else str(value)
+    text = _TRIGGER_AFTER_SEPARATOR.sub(r"\1\2'", text)
     return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 

@@ -1,7 +1,7 @@
 """ASGI entry point: `daphne scrubroom.asgi:application`.
 
 HTTP goes to Django; websockets (live threads) are authenticated from the session
-and accepted only from this site's own hosts.
+and accepted only from this site's own origin (scrubroom/origins.py).
 """
 
 import os
@@ -19,15 +19,13 @@ refuse_to_start_on_errors()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from scrubroom.origins import SameOriginValidator  # noqa: E402
 from scrubroom.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

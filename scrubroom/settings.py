@@ -185,6 +185,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "scrubroom.middleware.PrivateResponsesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -301,6 +302,11 @@ SESSION_COOKIE_AGE = env_int("SCRUBROOM_SESSION_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The __Host- prefix binds a cookie to this exact origin (Secure, Path=/, no Domain): a
+# sibling subdomain can neither set nor shadow it. Plain-HTTP development can't use it.
+COOKIE_PREFIX = "" if DEBUG else "__Host-"
+SESSION_COOKIE_NAME = f"{COOKIE_PREFIX}sessionid"
+CSRF_COOKIE_NAME = f"{COOKIE_PREFIX}csrftoken"
 
 # Security headers. Production values are the defaults; DEBUG relaxes only what plain HTTP needs.
 SECURE_SSL_REDIRECT = env_bool("SCRUBROOM_SSL_REDIRECT", not DEBUG)

@@ -84,7 +84,10 @@ def signed_in_context(chromium, server, cookie: dict, **options):
     """A fresh browser profile carrying `cookie` (from `session_cookie`), on `server`
     (pytest-django's `live_server`, or `live_daphne` where websockets are needed)."""
     context = chromium.new_context(base_url=server.url, **options)
-    context.add_cookies([{**cookie, "url": server.url}])
+    # A __Host- cookie is Secure and host-only: set for the https form of the same origin,
+    # Chromium sends it to loopback over http too (loopback counts as a secure context).
+    secure_url = server.url.replace("http://", "https://", 1)
+    context.add_cookies([{**cookie, "url": secure_url, "secure": True}])
     return context
 
 

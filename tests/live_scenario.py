@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from tests.servers import Browser, Viewer
 
 
 def browser_for(session: str) -> Browser:
     browser = Browser()
-    browser.cookies["sessionid"] = session
+    browser.cookies[settings.SESSION_COOKIE_NAME] = session
     return browser
 
 

@@ -136,9 +136,9 @@ class Browser:
         return self.request(port, "GET", path)
 
     def post(self, port: int, path: str, data: dict[str, str]):
-        if "csrftoken" not in self.cookies:
+        if settings.CSRF_COOKIE_NAME not in self.cookies:
             self.get(port, "/accounts/login/")
-        form = {"csrfmiddlewaretoken": self.cookies["csrftoken"], **data}
+        form = {"csrfmiddlewaretoken": self.cookies[settings.CSRF_COOKIE_NAME], **data}
         return self.request(
             port,
             "POST",
@@ -150,7 +150,10 @@ class Browser:
     def post_multipart(self, port: int, path: str, fields: dict, files: dict[str, tuple]):
         boundary = uuid.uuid4().hex
         parts = []
-        for name, value in {"csrfmiddlewaretoken": self.cookies["csrftoken"], **fields}.items():
+        for name, value in {
+            "csrfmiddlewaretoken": self.cookies[settings.CSRF_COOKIE_NAME],
+            **fields,
+        }.items():
             head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
             parts.append(f"{head}{value}\r\n".encode())
         for name, (filename, content, content_type) in files.items():
@@ -190,7 +193,7 @@ class Viewer:
         self._connection = connect(
             f"ws://127.0.0.1:{port}/ws/cases/{case_id}/",
             additional_headers={
-                "Cookie": f"sessionid={session}",
+                "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}",
                 "Origin": f"http://127.0.0.1:{port}",
             },
             open_timeout=30,

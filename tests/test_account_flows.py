@@ -39,3 +39,42 @@ def test_signing_out_ends_the_session(client_for, alice):
     client = client_for(alice)
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/")["Location"].startswith("/accounts/login/")
+
+
+def test_an_email_to_an_unconfirmed_address_carries_nothing_the_member_typed(alice, committing):
+    from django.core import mail
+
+    from members.models import Profile
+    from tests.conftest import signed_in
+
+    Profile.objects.filter(user=alice).update(full_name="Win a prize at evil.example now")
+    client = signed_in(alice)
+    with committing():
+        response = client.post(
+            "/accounts/email/", {"action_add": "", "email": "someone.else@elsewhere.example"}
+        )
+    assert response.status_code in {200, 302}
+    (message,) = [m for m in mail.outbox if m.to == ["someone.else@elsewhere.example"]]
+    assert "evil.example" not in message.body and "prize" not in message.body
+    assert "Someone gave this email address" in message.body
+
+
+def test_plain_text_emails_are_not_html_escaped(carol, erin, committing):
+    from django.core import mail
+
+    from moderation import actions
+    from moderation.actions import Decision
+    from review import queue
+
+    item = queue.open_item_for(carol.application)
+    assert item is not None
+    with committing():
+        actions.decide(
+            item,
+            by=erin,
+            version=item.version,
+            decision=Decision("reject", message="We couldn't find you & the register is down."),
+        )
+    (message,) = mail.outbox
+    assert "We couldn't find you & the register is down." in message.body
+    assert "&#x27;" not in message.body and "&amp;" not in message.body

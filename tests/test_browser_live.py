@@ -6,6 +6,7 @@ a suspended member's page stops following."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.browser import shot, signed_in_context
@@ -210,7 +211,7 @@ def test_a_hidden_reply_turns_into_a_tombstone_live(
 
     flagged, item_id = flagged
     moderator = Browser()
-    moderator.cookies["sessionid"] = daves_cookie["value"]
+    moderator.cookies[settings.SESSION_COOKIE_NAME] = daves_cookie["value"]
     a_context, alice, _ = open_page(chromium, live_daphne, cookies["alice"], case_url)
     try:
         alice.locator(f"#reply-{flagged.pk}", has_text="Questionable advice").wait_for()
@@ -265,7 +266,7 @@ def test_edits_deletions_helpful_marks_outcomes_images_and_badges_arrive_live(
 
     def as_member(name: str) -> Browser:
         browser = Browser()
-        browser.cookies["sessionid"] = busy_thread[name]
+        browser.cookies[settings.SESSION_COOKIE_NAME] = busy_thread[name]
         browser.get(live_daphne.port, case_url)  # the CSRF cookie
         return browser
 

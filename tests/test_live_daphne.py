@@ -21,6 +21,7 @@ pytestmark = pytest.mark.daphne
 
 SETUP = """
 import json
+from django.conf import settings
 from allauth.account.models import EmailAddress
 from django.test import Client
 from django.utils import timezone
@@ -43,7 +44,7 @@ for name in ("alice", "bob", "chen"):
     )
     client = Client()
     client.force_login(user)
-    sessions[name] = client.cookies["sessionid"].value
+    sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
 case = actions.create_case(
     User.objects.get(email="alice@hospital.example"), specialty=hernia,
     data={

@@ -440,6 +440,17 @@ def test_the_csv_export_defuses_spreadsheet_formulas(client_for, erin):
     assert (second[2], second[6], second[7]) == ("'-2+3", "'\tTabbed", "'\r=cmd")
 
 
+def test_a_formula_after_a_separator_is_defused_too(client_for, erin):
+    # A spreadsheet that splits on ";" or tabs would start a cell after each.
+    entry(SEPT_1, actor_label='Dr Q;=HYPERLINK("http://evil.example")', reason="ok|@SUM(1)")
+    entry(OCT_1, actor_label="Dr R; \t-2+3", reason="a,+1 and plain; text")
+    first, second = csv_rows(client_for(erin).get(reverse("staff_audit_log_csv")))[1:]
+    assert first[2] == 'Dr Q;\'=HYPERLINK("http://evil.example")'
+    assert first[7] == "ok|'@SUM(1)"
+    assert second[2] == "Dr R; \t'-2+3"
+    assert second[7] == "a,'+1 and plain; text"
+
+
 def test_the_csv_export_streams_asynchronously_under_asgi(erin):
     # Under Daphne a sync iterator would be read whole into memory before sending.
     entry(SEPT_1, reason="a")

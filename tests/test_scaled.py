@@ -151,5 +151,5 @@ def test_a_reply_posted_through_one_process_reaches_a_viewer_on_the_other(
     for name, member in cast.items():
         client = Client()
         client.force_login(member)
-        sessions[name] = client.cookies["sessionid"].value
+        sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
     run_live_thread(post_port=a.port, watch_port=b.port, case_id=case.pk, sessions=sessions)
