@@ -6,4 +6,8 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
-        from members import checks  # noqa: F401, PLC0415  (registers the system checks)
+        # Imported once the apps are ready: checks registers the system checks, mfa hooks
+        # allauth's factor signals (factor changes are audited).
+        from members import checks, mfa  # noqa: F401, PLC0415
+
+        mfa.connect()

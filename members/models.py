@@ -109,7 +109,11 @@ class User(AbstractBaseUser):
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("moderator_scopes")
         if prefetched is not None:
             return bool(prefetched)
-        return self.moderator_scopes.exists()
+        # The header and the staff-powers notice both ask: once per instance (one request).
+        known = self.__dict__.get("_is_moderator")
+        if known is None:
+            known = self.__dict__["_is_moderator"] = self.moderator_scopes.exists()
+        return known
 
     def moderates(self, specialty: Specialty) -> bool:
         """Admins moderate every specialty; moderators only those they were given."""

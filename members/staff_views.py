@@ -17,6 +17,7 @@ from members.permissions import (
     MemberRequest,
     get_application_for_admin_or_404,
     get_visible_member_or_404,
+    has_second_factor,
     staff_page,
 )
 
@@ -130,4 +131,14 @@ def member_roles(request: MemberRequest, pk: int) -> HttpResponse:
         form.add_error(None, str(error))
         return _render_member_detail(request, member, status=400, role_form=form)
     messages.success(request, _("Role updated. The change is in the audit log."))
+    if action.startswith("grant") and not has_second_factor(member):
+        # The role waits: has_staff_powers gives nothing without a second factor.
+        messages.warning(
+            request,
+            _(
+                "%(name)s has no second factor yet: the role stays inactive, and they see "
+                "the forum as any member does, until they set one up. Ask them to."
+            )
+            % {"name": member.display_name},
+        )
     return redirect("staff_member_detail", pk=pk)

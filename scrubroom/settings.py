@@ -215,6 +215,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "scrubroom.context_processors.notifications",
+                "scrubroom.context_processors.staff_powers",
             ],
         },
     },
@@ -287,6 +288,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Scrubroom] "
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# A stolen session must not add an address, make it primary or change the password: each
+# asks for the password (or a second factor) again.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+MFA_ADAPTER = "members.mfa.MFAAdapter"
 # Behind nginx, the client address is the last hop the proxy appends (see docker-compose.yml).
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("SCRUBROOM_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]

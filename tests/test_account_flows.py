@@ -45,10 +45,11 @@ def test_an_email_to_an_unconfirmed_address_carries_nothing_the_member_typed(ali
     from django.core import mail
 
     from members.models import Profile
-    from tests.conftest import signed_in
+    from tests.conftest import PASSWORD, signed_in
 
     Profile.objects.filter(user=alice).update(full_name="Win a prize at evil.example now")
     client = signed_in(alice)
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     with committing():
         response = client.post(
             "/accounts/email/", {"action_add": "", "email": "someone.else@elsewhere.example"}

@@ -95,3 +95,21 @@ def test_the_staff_forms_preselect_no_action_and_refuse_a_blank_one(client_for, 
     alice.refresh_from_db()
     assert alice.status == alice.Status.VERIFIED and not alice.is_moderator
     assert not AuditEntry.objects.exists()
+
+
+def test_a_role_granted_without_a_second_factor_waits_and_the_admin_is_warned(
+    client_for, erin, alice, hernia
+):
+    from django.contrib.messages import get_messages
+
+    from forum.permissions import is_moderator_of
+    from members.permissions import has_staff_powers
+
+    client = client_for(erin)
+    response = post_role(client, alice, "grant_moderator", hernia)
+    warnings = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+    assert any("the role stays inactive" in warning for warning in warnings)
+    alice.refresh_from_db()
+    assert alice.is_moderator and not has_staff_powers(alice)
+    case = type("Case", (), {"specialty": hernia})()
+    assert not is_moderator_of(alice, case)  # no staff view until she enrols
