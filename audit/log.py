@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import models, transaction
 
+from audit import chain
 from audit.models import AuditEntry
 
 if TYPE_CHECKING:
@@ -49,7 +51,7 @@ def record(
     The labels default to the actor's and target's names; pass neutral ones when the entry
     records an erasure, so the log does not keep the name it was asked to forget.
     """
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor_id=actor.pk if actor is not None else None,
         actor_label=(actor_label or label_for(actor))[:200],
         action=action,
@@ -59,3 +61,12 @@ def record(
         reason=reason,
         details=details,
     )
+    with transaction.atomic():
+        chain.lock_chain()
+        entry.previous_hash = chain.head_hash()
+        # The hash is taken over the stored form: JSON round-trips the details as the
+        # database will give them back to verify().
+        entry.details = json.loads(json.dumps(details, default=str))
+        entry.entry_hash = entry.compute_hash()
+        entry.save()
+    return entry

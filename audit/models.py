@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import UTC
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +40,10 @@ class AuditEntry(models.Model):
     target_label = models.CharField(max_length=200)
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # The hash chain (audit/chain.py): each entry's hash covers its content and the previous
+    # entry's hash, so an entry changed, removed or slipped in is found by verify().
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -59,3 +68,24 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit log is append-only")
+
+    def canonical(self) -> bytes:
+        """The entry's content as hashed: fixed keys, sorted, in UTF-8."""
+        content: dict[str, Any] = {
+            "previous": self.previous_hash,
+            "created_at": self.created_at.astimezone(UTC).isoformat(),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "target_label": self.target_label,
+            "reason": self.reason,
+            "details": self.details,
+        }
+        return json.dumps(
+            content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+        ).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical()).hexdigest()

@@ -176,3 +176,23 @@ def test_an_inline_approve_racing_a_queue_rejection_ends_one_way(alice, alices_c
     else:
         assert image.state == Upload.State.REJECTED and not image.file
         assert decisions == ["image.reject"]
+
+
+def test_entries_appended_at_once_keep_one_unbroken_chain(alice, dave):
+    """The audit chain's lock: six writers at once never link two entries to the same one."""
+    from audit.chain import verify
+    from audit.log import record
+    from audit.models import AuditEntry
+
+    def write(n: int) -> Callable[[], object]:
+        return lambda: [
+            record(actor=dave, action="item.note", target=alice, n=n, i=i) for i in range(4)
+        ]
+
+    before = AuditEntry.objects.count()
+    assert together(*(write(n) for n in range(6))) == ["ok"] * 6
+    verdict = verify()
+    assert verdict.ok, verdict
+    assert AuditEntry.objects.count() == before + 24
+    hashes = list(AuditEntry.objects.values_list("previous_hash", flat=True))
+    assert len(hashes) == len(set(hashes))  # no two entries follow the same one
