@@ -8,6 +8,9 @@ import secrets
 import string
 import subprocess
 import sys
+import tempfile
+import uuid
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -24,6 +27,10 @@ def production_env(**overrides: str | None) -> dict[str, str]:
     """PATH and HOME from this process and a production deployment's variables; nothing from
     the test environment. A None override removes the variable."""
     env = {name: os.environ[name] for name in ("PATH", "HOME") if name in os.environ}
+    # Each process its own SQLite file: several start at once, and two creating one fresh
+    # file can meet on its first lock ("database is locked" while switching it to WAL).
+    database = Path(tempfile.gettempdir()) / f"scrubroom-deploy-{uuid.uuid4().hex}.sqlite3"
+    env["SCRUBROOM_DATABASE_URL"] = f"sqlite:///{database}"
     env.update(
         SCRUBROOM_SECRET_KEY=random_key(),
         SCRUBROOM_ALLOWED_HOSTS="forum.example.org",
