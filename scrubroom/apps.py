@@ -9,7 +9,10 @@ class ScrubroomConfig(AppConfig):
     verbose_name = "Scrubroom"
 
     def ready(self) -> None:
-        from scrubroom import checks  # noqa: F401, PLC0415  (registers the system checks)
+        # checks registers the system checks; security_log hooks the sign-in signals.
+        from scrubroom import checks, security_log  # noqa: F401, PLC0415
+
+        security_log.connect()
 
 
 class ScrubroomAdminConfig(admin_apps.AdminConfig):

@@ -30,3 +30,12 @@ class RedactPersonalData(logging.Filter):
         elif record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
+
+
+class DropOrdinaryForbidden(logging.Filter):
+    """Django logs every 403 as a warning with the exception's traceback. A refusal is an
+    expected answer, written once as a security event (scrubroom/security_log.py): drop the
+    duplicate and its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name == "django.request" and getattr(record, "status_code", 0) == 403)

@@ -186,6 +186,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "scrubroom.middleware.PrivateResponsesMiddleware",
+    "scrubroom.security_log.RequestLogMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -429,8 +430,23 @@ LOGGING = {
     "disable_existing_loggers": False,
     # A second line of defence: even a message that slipped through loses its email
     # addresses (Django logs request paths, and database errors quote the failing row).
-    "filters": {"redact": {"()": "scrubroom.logs.RedactPersonalData"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "filters": {
+        "redact": {"()": "scrubroom.logs.RedactPersonalData"},
+        "request_id": {"()": "scrubroom.security_log.RequestIdFilter"},
+        "forbidden": {"()": "scrubroom.logs.DropOrdinaryForbidden"},
+    },
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["forbidden", "request_id", "redact"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("SCRUBROOM_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

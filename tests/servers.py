@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import os
 import subprocess
 import sys
 import time
@@ -64,7 +65,20 @@ def daphne(env: dict[str, str], log_path: Path, app: str = APPLICATION) -> Itera
     port = free_port()
     with log_path.open("w") as log:  # a file, not a pipe: a full pipe would stall the server
         process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app],
+            # As the Dockerfile runs it: Daphne's own access log (which prints query strings)
+            # off; the application's access lines (scrubroom/security_log.py) go to the log.
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--access-log",
+                os.devnull,
+                app,
+            ],
             cwd=settings.BASE_DIR,
             env=env,
             stdout=log,

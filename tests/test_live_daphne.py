@@ -114,3 +114,32 @@ def test_hostile_messages_get_an_answer_or_the_sockets_own_close_code(server):
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4009
     finally:
         viewer.close()
+
+
+def test_the_logs_of_a_journey_hold_no_word_a_member_typed_or_searched(server):
+    """Through real Daphne, as deployed: a reply posted and a search made leave access lines
+    with paths, statuses and request ids, and never the words themselves."""
+    from tests.servers import Browser
+
+    running, cast = server
+    bob = Browser()
+    bob.cookies[settings.SESSION_COOKIE_NAME] = cast["sessions"]["bob"]
+    words = "Zqxjv Mrs Patient Jones DOB 01/02/1950"
+    status, _headers, _body = bob.get(running.port, f"/search/?q={words.replace(' ', '+')}")
+    assert status == 200
+    status, headers, _body = bob.post(
+        running.port,
+        f"/cases/{cast['case']}/replies/",
+        {"body": "Zqxjv: I would try a wider overlap here."},
+    )
+    assert status == 302 and len(headers["X-Request-ID"]) == 32
+    log = running.log()
+    assert "Zqxjv" not in log and "Jones" not in log and "1950" not in log
+    lines = [
+        json.loads(line.split("] ", 1)[1])
+        for line in log.splitlines()
+        if "scrubroom.access" in line
+    ]
+    searched = [line for line in lines if line["path"] == "/search/"]
+    assert searched and searched[-1]["status"] == 200 and searched[-1]["user"] is not None
+    assert any(line["request_id"] == headers["X-Request-ID"] for line in lines)

@@ -1,0 +1,71 @@
+"""Security events are logged as JSON lines, with ids and route names, never personal data
+(issue 17)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def security_events(caplog):
+    caplog.set_level(logging.INFO, logger="scrubroom.security")
+
+    def read() -> list[dict]:
+        return [
+            json.loads(record.getMessage())
+            for record in caplog.records
+            if record.name == "scrubroom.security"
+        ]
+
+    return read
+
+
+def test_sign_in_failure_and_success_are_logged_without_the_address(
+    client, alice, security_events, caplog
+):
+    client.post("/accounts/login/", {"login": alice.email, "password": "not it at all"})
+    client.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})
+    events = security_events()
+    assert [e["event"] for e in events if e["event"].startswith("sign_in")] == [
+        "sign_in_failed",
+        "sign_in",
+    ]
+    assert events[-1]["user"] == alice.pk and events[-1]["request_id"]
+    assert alice.email not in caplog.text
+
+
+def test_a_wrong_second_factor_code_is_logged(client, erin, security_events):
+    client.post("/accounts/login/", {"login": erin.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    failed = [e for e in security_events() if e["event"] == "mfa_failed"]
+    assert failed and failed[0]["user"] == erin.pk
+
+
+def test_a_permission_refusal_is_one_line_with_the_route_and_no_traceback(
+    client_for, alices_case, bob, security_events, caplog
+):
+    caplog.set_level(logging.INFO)
+    response = client_for(bob).get(f"/cases/{alices_case.pk}/edit/")
+    assert response.status_code == 403
+    events = security_events()
+    refusals = [e for e in events if e["event"] == "permission_refused"]
+    assert len(refusals) == 1, events
+    (refused,) = refusals
+    assert refused == {
+        "event": "permission_refused",
+        "request_id": response["X-Request-ID"],
+        "user": bob.pk,
+        "route": "case_edit",
+    }
+    # What the deployment's console handler lets through: the event, and no Django
+    # duplicate with the exception's traceback.
+    (console,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    written = [record for record in caplog.records if console.filter(record)]
+    assert any("permission_refused" in record.getMessage() for record in written)
+    assert not any(record.name == "django.request" for record in written)
+    assert not any(record.exc_info or record.exc_text for record in written)
