@@ -8,6 +8,10 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the apps are ready: checks registers the system checks, mfa hooks
         # allauth's factor signals (factor changes are audited).
+        from django.contrib.auth.signals import user_logged_in  # noqa: PLC0415
+
         from members import checks, mfa  # noqa: F401, PLC0415
+        from members.middleware import note_sign_in  # noqa: PLC0415
 
         mfa.connect()
+        user_logged_in.connect(note_sign_in, dispatch_uid="scrubroom.session.sign_in")

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
+from allauth.account.internal.flows.login import get_authentication_records
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from members.permissions import has_second_factor
 
@@ -47,3 +52,55 @@ class MembershipGateMiddleware:
         if settings.SCRUBROOM_REQUIRE_MFA_FOR_ALL and not has_second_factor(user):
             return redirect("mfa_index")
         return None
+
+
+# Session keys this middleware keeps: when the session was last used, and the time of the
+# last reauthentication it has rotated the session key for.
+LAST_SEEN = "scrubroom_last_seen"
+ROTATED_FOR = "scrubroom_rotated_for"
+# Recording every request would write the session on each one; a minute's precision will do.
+SEEN_PRECISION = 60
+
+
+class SessionLifeMiddleware:
+    """An idle limit inside the absolute one (SESSION_COOKIE_AGE): a session untouched for
+    SCRUBROOM_IDLE_SECONDS (members) or SCRUBROOM_STAFF_IDLE_SECONDS (moderators, admins)
+    ends at its next request. And a new session key after each reauthentication, so a key
+    seen before it (in a log, a stolen cookie) does not carry the fresh check."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(LAST_SEEN)
+            idle = now - last_seen if isinstance(last_seen, int | float) else 0.0
+            # Who the user is is asked only of a session idle past the shorter limit.
+            shorter = min(settings.SCRUBROOM_STAFF_IDLE_SECONDS, settings.SCRUBROOM_IDLE_SECONDS)
+            if idle > shorter and (
+                idle > settings.SCRUBROOM_IDLE_SECONDS or user.is_admin or user.is_moderator
+            ):
+                logout(request)
+                messages.info(request, _("You were signed out after a while without activity."))
+                return redirect(settings.LOGIN_URL)
+            if not isinstance(last_seen, int | float) or now - last_seen > SEEN_PRECISION:
+                request.session[LAST_SEEN] = now
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            self._rotate_after_reauthentication(request)
+        return response
+
+    def _rotate_after_reauthentication(self, request: HttpRequest) -> None:
+        records = get_authentication_records(request, request.user)
+        reauthenticated = [r.get("at", 0) for r in records if r.get("reauthenticated")]
+        if reauthenticated and max(reauthenticated) > request.session.get(ROTATED_FOR, 0):
+            request.session.cycle_key()
+            request.session[ROTATED_FOR] = max(reauthenticated)
+
+
+def note_sign_in(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """A session starts as just used (so its first request need not write it)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = time.time()

@@ -195,6 +195,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "members.middleware.MembershipGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "members.middleware.SessionLifeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -305,6 +306,10 @@ USERSESSIONS_TRACK_ACTIVITY = False
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Automatic logoff: a session lasts a working day at most.
 SESSION_COOKIE_AGE = env_int("SCRUBROOM_SESSION_SECONDS", 12 * 60 * 60)
+# And an idle limit within it: a session untouched this long ends (staff sooner, since their
+# sessions can do more).
+SCRUBROOM_IDLE_SECONDS = env_int("SCRUBROOM_IDLE_SECONDS", 12 * 60 * 60)
+SCRUBROOM_STAFF_IDLE_SECONDS = env_int("SCRUBROOM_STAFF_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -102,3 +102,34 @@ def test_admins_cannot_change_their_own_status(erin):
 def test_only_admins_change_membership_status(dave, alice):
     with pytest.raises(PermissionDenied):
         actions.suspend_member(alice, by=dave, reason="I am only a moderator")
+
+
+def test_an_idle_session_ends_sooner_for_staff_than_for_members(client_for, alice, dave):
+    from members.middleware import LAST_SEEN
+
+    member, moderator = client_for(alice), client_for(dave)
+    for client in (member, moderator):
+        assert client.get("/").status_code == 200
+        session = client.session
+        session[LAST_SEEN] -= 31 * 60  # away for 31 minutes
+        session.save()
+    assert moderator.get("/")["Location"].startswith("/accounts/login/")
+    assert moderator.get("/")["Location"].startswith("/accounts/login/")  # signed out for good
+    assert member.get("/").status_code == 200  # members have 12 hours
+    session = member.session
+    session[LAST_SEEN] -= 13 * 60 * 60
+    session.save()
+    assert member.get("/")["Location"].startswith("/accounts/login/")
+
+
+def test_the_session_key_changes_on_reauthentication(alice):
+    from django.conf import settings
+
+    from tests.conftest import PASSWORD, signed_in
+
+    client = signed_in(alice)
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert client.get("/").status_code == 200  # still signed in, on the new key
