@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from members.permissions import has_second_factor
@@ -58,6 +58,15 @@ class MembershipGateMiddleware:
 # last reauthentication it has rotated the session key for.
 LAST_SEEN = "scrubroom_last_seen"
 ROTATED_FOR = "scrubroom_rotated_for"
+# Fields never shown back after an idle sign-out.
+NOT_SHOWN_BACK = {
+    "csrfmiddlewaretoken",
+    "password",
+    "password1",
+    "password2",
+    "oldpassword",
+    "code",
+}
 # Recording every request would write the session on each one; a minute's precision will do.
 SEEN_PRECISION = 60
 
@@ -82,15 +91,27 @@ class SessionLifeMiddleware:
             if idle > shorter and (
                 idle > settings.SCRUBROOM_IDLE_SECONDS or user.is_admin or user.is_moderator
             ):
-                logout(request)
-                messages.info(request, _("You were signed out after a while without activity."))
-                return redirect(settings.LOGIN_URL)
+                return self._signed_out_idle(request)
             if not isinstance(last_seen, int | float) or now - last_seen > SEEN_PRECISION:
                 request.session[LAST_SEEN] = now
         response = self.get_response(request)
         if request.user.is_authenticated:
             self._rotate_after_reauthentication(request)
         return response
+
+    def _signed_out_idle(self, request: HttpRequest) -> HttpResponse:
+        """Sign out; a form sent after the limit comes back with its words, never lost: the
+        person at this browser typed them (passwords and tokens are not shown back)."""
+        typed = [
+            (name, value)
+            for name, value in request.POST.items()
+            if isinstance(value, str) and value.strip() and name not in NOT_SHOWN_BACK
+        ]
+        logout(request)
+        if typed:
+            return render(request, "members/signed_out_idle.html", {"typed": typed}, status=401)
+        messages.info(request, _("You were signed out after a while without activity."))
+        return redirect(settings.LOGIN_URL)
 
     def _rotate_after_reauthentication(self, request: HttpRequest) -> None:
         records = get_authentication_records(request, request.user)

@@ -133,3 +133,22 @@ def test_the_session_key_changes_on_reauthentication(alice):
     after = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert after != before
     assert client.get("/").status_code == 200  # still signed in, on the new key
+
+
+def test_a_reply_sent_after_the_idle_limit_comes_back_with_its_words(client_for, alices_case, dave):
+    from forum.models import Reply
+    from members.middleware import LAST_SEEN
+
+    client = client_for(dave)
+    client.get("/")
+    session = client.session
+    session[LAST_SEEN] -= 31 * 60
+    session.save()
+    words = "A long considered reply, typed over thirty-one minutes <b>between cases</b>."
+    response = client.post(f"/cases/{alices_case.pk}/replies/", {"body": words})
+    assert response.status_code == 401
+    page = response.content.decode()
+    assert "A long considered reply, typed over thirty-one minutes &lt;b&gt;" in page
+    assert "csrfmiddlewaretoken" not in page
+    assert not Reply.objects.exists()
+    assert client.get("/")["Location"].startswith("/accounts/login/")  # signed out
