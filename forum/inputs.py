@@ -1,8 +1,8 @@
 """Numbers from untrusted input (query strings, form fields, JSON bodies, websocket messages).
 
-`int()` alone is not enough: it takes "²"-free but non-ASCII digits ("٣" is 3), signs,
-spaces and underscores, and `int(1e999)` raises OverflowError; a 30-digit id overflows the
-database's bigint. These answer None for anything that is not a plain number in range, so a
+`int()` alone is not enough: it takes non-ASCII digits ("٣" is 3), signs, spaces and
+underscores, raises on "²", and `int(1e999)` raises OverflowError; a 30-digit id overflows
+the database's bigint. These answer None for anything that is not a plain number in range, so a
 view can say what it expected instead of failing.
 """
 

@@ -32,7 +32,7 @@ def recently_used_second_factor(request: Any, user: Any) -> bool:
 
 
 def holds_a_staff_role(user: Any) -> bool:
-    return bool(user.is_admin or user.moderator_scopes.exists())
+    return bool(user.is_admin or user.is_moderator)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -182,7 +182,8 @@ def test_hostile_websocket_messages_are_answered_and_the_socket_stays_open(alice
 @SWEEP
 @given(value=HOSTILE)
 def test_no_query_parameter_answers_500(alices_case, make_reply, client_for, bob, value):
-    reply = make_reply(alices_case, bob) if not alices_case.replies.exists() else None
+    if not alices_case.replies.exists():  # a reply for ?quote= to find (the first example)
+        make_reply(alices_case, bob)
     client = client_for(bob)
     pk = alices_case.pk
     for path, name in [
@@ -198,7 +199,6 @@ def test_no_query_parameter_answers_500(alices_case, make_reply, client_for, bob
     ]:
         status = client.get(path, {name: value}).status_code
         assert status in {200, 400}, (path, name, value, status)
-    assert reply is None or reply.pk
 
 
 @SWEEP
@@ -221,7 +221,7 @@ def test_no_reply_form_answers_500_and_no_text_is_lost(
     if response.status_code == 302:  # saved once, exactly as typed (trimmed by the form)
         assert Reply.objects.count() == before + 1
         assert Reply.objects.latest("pk").body == body.strip()
-    else:  # refused: nothing saved, and the page gives the text back
+    else:  # refused: nothing saved (the form comes back, as test_phi_screen checks)
         assert Reply.objects.count() == before
 
 
