@@ -18,7 +18,7 @@ from forum.inputs import parse_int
 from forum.models import Case, Notification
 from forum.permissions import can_see_case
 from live import presence, relay
-from live.groups import case_group, moderation_group, user_group
+from live.groups import case_group, moderation_group
 from live.sockets import CLOSE_FORBIDDEN, GuardedSocket
 from members.models import User
 from review.models import ReviewItem
@@ -47,7 +47,9 @@ class ThreadConsumer(GuardedSocket):
         # Thread messages come through this process's relay (live/relay.py); the member's
         # own group (session end) comes to this consumer's channel.
         await relay.join(self.channel_layer, self)
-        await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
+        self.joined = self.member_groups()
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         presence.arrived(self.case_id, self.user_id)
         await self._send_presence(await presence.touch(self.case_id, self.user_id, here=True))
@@ -61,7 +63,8 @@ class ThreadConsumer(GuardedSocket):
             await relay.leave(self)
             await presence.touch(self.case_id, self.user_id, here=False)
             presence.announce_soon(self.channel_layer, self.case_id)
-            await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     @database_sync_to_async
     def check(self) -> tuple[bool, str]:
@@ -133,7 +136,7 @@ class MeConsumer(GuardedSocket):
         if groups is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.joined = [user_group(self.user_id), *groups]
+        self.joined = [*self.member_groups(), *groups]
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -175,6 +178,8 @@ class MeConsumer(GuardedSocket):
     async def on_message(self, message: dict[str, Any]) -> None:
         if message.get("type") == "refresh":
             await self.send_counts()
+        elif message.get("type") == "ping":
+            await self.send_json({"type": "pong"})
 
     async def notify(self, message: dict[str, Any]) -> None:
         await self.send_counts()

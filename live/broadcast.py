@@ -14,7 +14,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from live.groups import case_group, moderation_group, user_group
+from live.groups import case_group, moderation_group, session_group, user_group
 
 
 def send_after_commit(group: str, message: dict[str, Any]) -> None:
@@ -47,6 +47,19 @@ def notify_user(user_id: int, message: dict[str, Any]) -> None:
 def end_sessions(user_id: int) -> None:
     """Close every live connection of a member (suspended, deactivated, deleted)."""
     notify_user(user_id, {"type": "session.end"})
+
+
+def session_changed(session_key: str) -> None:
+    """A session was signed out, ended from another device, or given a new key: its sockets
+    close and the page reconnects with whatever its cookie now says (refused if signed out)."""
+    send_after_commit(session_group(session_key), {"type": "session.changed"})
+
+
+def roles_changed(user_id: int) -> None:
+    """A role (or the second factor that powers it) was granted or lost: the member's sockets
+    close and reconnect, so the groups and permissions they hold are worked out afresh and a
+    demoted moderator hears nothing more for moderators."""
+    notify_user(user_id, {"type": "roles.changed"})
 
 
 def queue_changed(specialty_id: int | None) -> None:

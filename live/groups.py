@@ -1,6 +1,9 @@
-"""Channel-layer group names: one per thread, one per member, one per moderated specialty."""
+"""Channel-layer group names: one per thread, one per member, one per signed-in session, one
+per moderated specialty."""
 
 from __future__ import annotations
+
+import hashlib
 
 
 def case_group(case_id: int) -> str:
@@ -9,6 +12,13 @@ def case_group(case_id: int) -> str:
 
 def user_group(user_id: int) -> str:
     return f"user-{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    """A session's sockets. Named by a digest: the session key is a bearer credential and
+    must not travel to Redis or show in its monitor."""
+    digest = hashlib.sha256(f"scrubroom-session:{session_key}".encode()).hexdigest()[:40]
+    return f"session-{digest}"
 
 
 def moderation_group(specialty_id: int | None) -> str:

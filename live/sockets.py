@@ -9,6 +9,8 @@ from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from live.groups import session_group, user_group
+
 MAX_MESSAGE_BYTES = 2048  # a client sends only small control messages
 RATE_WINDOW_SECONDS = 10.0
 RATE_LIMIT = 30  # messages per window, then the socket is closed
@@ -20,12 +22,25 @@ CLOSE_TOO_MANY = 4429
 # 1009 is the protocol's "message too big", but a server may only send 1000 or 3000-4999
 # (Autobahn, under Daphne, fails the connection on anything else): ours is 4009.
 CLOSE_TOO_BIG = 4009
+# The session behind the socket changed (signed out, ended elsewhere, a new key) or the
+# member's roles did: the page comes back at once and connects as whoever it now is.
+CLOSE_RECONNECT = 4001
 
 
 class GuardedSocket(AsyncWebsocketConsumer):
     """Subclasses implement `on_message(message)` for each well-formed JSON object."""
 
     user_id: int
+
+    def member_groups(self) -> list[str]:
+        """The groups every socket of a signed-in member joins: the member's own (suspension,
+        roles, counts) and its session's (sign-out)."""
+        groups = [user_group(self.user_id)]
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None) if session is not None else None
+        if key:
+            groups.append(session_group(key))
+        return groups
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
         if bytes_data is not None or text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
@@ -53,3 +68,9 @@ class GuardedSocket(AsyncWebsocketConsumer):
 
     async def session_end(self, message: dict[str, Any]) -> None:
         await self.close(code=CLOSE_SIGNED_OUT)
+
+    async def session_changed(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_RECONNECT)
+
+    async def roles_changed(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_RECONNECT)

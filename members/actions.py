@@ -236,6 +236,7 @@ def grant_moderator(member: User, specialty: Specialty, *, by: User, reason: str
         reason=reason,
         specialty=specialty.slug,
     )
+    broadcast.roles_changed(member.pk)
 
 
 @transaction.atomic
@@ -251,6 +252,7 @@ def revoke_moderator(member: User, specialty: Specialty, *, by: User, reason: st
         reason=reason,
         specialty=specialty.slug,
     )
+    broadcast.roles_changed(member.pk)  # no more moderator events, from this moment
 
 
 @transaction.atomic
@@ -261,6 +263,7 @@ def grant_admin(member: User, *, by: User, reason: str) -> None:
     member.is_admin = True
     member.save(update_fields=["is_admin"])
     record(actor=by, action="role.grant_admin", target=member, reason=reason)
+    broadcast.roles_changed(member.pk)
 
 
 @transaction.atomic
@@ -274,3 +277,4 @@ def revoke_admin(member: User, *, by: User, reason: str) -> None:
     member.is_admin = False
     member.save(update_fields=["is_admin"])
     record(actor=by, action="role.revoke_admin", target=member, reason=reason)
+    broadcast.roles_changed(member.pk)

@@ -5,6 +5,7 @@
   "use strict";
 
   const REFUSED = new Set([4401, 4403]); // the server's own close codes: do not come back
+  const RECONNECT = 4001; // the session or the roles changed: come back at once, as whoever we now are
   const FIRST_DELAY = 1000;
   const MAX_DELAY = 30000;
 
@@ -52,8 +53,12 @@
           if (this.handlers.refused) this.handlers.refused(event.code);
           return;
         }
-        if (this.handlers.dropped) this.handlers.dropped(healthy);
         clearTimeout(this.timer);
+        if (event.code === RECONNECT) {
+          this.timer = setTimeout(() => this.connect(), Math.random() * 250);
+          return;
+        }
+        if (this.handlers.dropped) this.handlers.dropped(healthy);
         this.timer = setTimeout(() => this.connect(), this.delay + Math.random() * 500);
         this.delay = Math.min(this.delay * 2, MAX_DELAY);
       });
