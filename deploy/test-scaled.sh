@@ -50,6 +50,26 @@ echo "Scaled suite: PostgreSQL :$pg_port, Redis :$redis_port, S3 (moto) :$s3_por
    -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 \
    -c scrubroom.region=$region" >/dev/null
 
+# The deployment's roles, made by the script docker-compose.yml mounts into its PostgreSQL:
+# an owner (migrations) and an app role (tests/test_database_roles.py connects as it). It
+# runs in template1 here, so that every database created in this cluster, pytest-django's
+# test databases included, starts with the deployment's privileges. The suite connects as the
+# owner, so its migrations create the tables as they do in docker-compose.yml; only here may
+# the owner create databases, which pytest-django needs.
+new_password() { "$PYTHON" -c 'import secrets; print(secrets.token_hex(16))'; }
+owner_password=$(new_password)
+app_password=$(new_password)
+mkdir -m 700 "$work/secrets"
+echo "$owner_password" >"$work/secrets/owner"
+echo "$app_password" >"$work/secrets/app"
+PATH="$pg_bin:$PATH" PGHOST=127.0.0.1 PGPORT="$pg_port" POSTGRES_USER=scrubroom \
+  POSTGRES_DB=template1 SCRUBROOM_DATABASE_OWNER_ROLE=scrubroom_owner \
+  SCRUBROOM_DATABASE_APP_ROLE=scrubroom_app \
+  SCRUBROOM_DATABASE_OWNER_PASSWORD_FILE="$work/secrets/owner" \
+  SCRUBROOM_DATABASE_APP_PASSWORD_FILE="$work/secrets/app" deploy/postgres-init.sh >/dev/null
+"$pg_bin/psql" --no-psqlrc -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U scrubroom \
+  -d postgres -c "ALTER ROLE scrubroom_owner CREATEDB"
+
 redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
   --dir "$work" --logfile "$work/redis.log" &
 pids+=($!)
@@ -84,7 +104,11 @@ EOF
 
 export SCRUBROOM_TEST_SCALED=1
 export SCRUBROOM_REGION="$region"
-export SCRUBROOM_DATABASE_URL="postgres://scrubroom@127.0.0.1:$pg_port/scrubroom"
+export SCRUBROOM_DATABASE_URL="postgres://scrubroom_owner:$owner_password@127.0.0.1:$pg_port/scrubroom"
+# Read by audit/migrations/0003, which takes UPDATE, DELETE and TRUNCATE on the audit log
+# from this role; the URL is the app role's own (tests/test_database_roles.py).
+export SCRUBROOM_DATABASE_APP_ROLE=scrubroom_app
+export SCRUBROOM_TEST_APP_DATABASE_URL="postgres://scrubroom_app:$app_password@127.0.0.1:$pg_port/scrubroom"
 export SCRUBROOM_REDIS_URL="redis://127.0.0.1:$redis_port/0"
 export SCRUBROOM_S3_BUCKET=scrubroom-private
 export SCRUBROOM_S3_ENDPOINT_URL="http://127.0.0.1:$s3_port"

@@ -38,6 +38,7 @@ from forum.permissions import (
 )
 from members.models import User
 from members.permissions import MemberRequest
+from members.quotas import QuotaReached, spend, spending
 from review import queue
 from review.models import Flag
 from uploads import actions as upload_actions
@@ -78,7 +79,7 @@ def take_images(request: MemberRequest):
             draft = upload_actions.store(
                 request.user, uploaded.read(), too_large=getattr(uploaded, "too_large", False)
             )
-        except Refused as refusal:
+        except (Refused, QuotaReached) as refusal:
             refusals.append(f"{uploaded.name}: {refusal}")
         else:
             ids.append(str(draft.pk))
@@ -154,8 +155,18 @@ def following(request: MemberRequest) -> HttpResponse:
 @require_GET
 def search(request: MemberRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    cases = Case.objects.listed().search(query) if query else Case.objects.none()
-    return _case_list(request, cases, "forum/search.html", {"query": query, "heading": _("Search")})
+    context: dict[str, Any] = {"query": query, "heading": _("Search")}
+    cases = Case.objects.none()
+    if query:
+        try:
+            spend(request.user.pk, "search")
+            cases = Case.objects.listed().search(query)
+        except QuotaReached as reached:
+            context["quota_reached"] = str(reached)
+    response = _case_list(request, cases, "forum/search.html", context)
+    if "quota_reached" in context:
+        response.status_code = 429
+    return response
 
 
 @require_GET
@@ -406,17 +417,22 @@ def reply_create(request: MemberRequest, pk: int) -> HttpResponse:
         quoted = None
         if form.cleaned_data["quotes"]:
             quoted = case.replies.filter(pk=form.cleaned_data["quotes"]).first()
-        return actions.create_reply(
-            case,
-            author=request.user,
-            body=form.cleaned_data["body"],
-            quotes=quoted,
-            coi_disclosure=form.cleaned_data["coi_disclosure"],
-            justification=form.cleaned_data["justification"],
-            images=drafts_for(request, form),
-        )
+        with spending(request.user.pk, "reply"):  # given back if the screen holds it back
+            return actions.create_reply(
+                case,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                quotes=quoted,
+                coi_disclosure=form.cleaned_data["coi_disclosure"],
+                justification=form.cleaned_data["justification"],
+                images=drafts_for(request, form),
+            )
 
-    reply, findings = save_screened(form, create)
+    try:
+        reply, findings = save_screened(form, create)
+    except QuotaReached as reached:
+        form.add_error(None, str(reached))  # the form comes back with its words
+        return _thread(request, case, form, {}, status=429)
     if reply is not None:
         if request.headers.get("X-Requested-With") == "fetch":
             # The page posted it without reloading: it inserts the reply itself, once.

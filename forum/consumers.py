@@ -42,6 +42,8 @@ class ThreadConsumer(GuardedSocket):
         if not allowed:
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        if not await self.claim_slot():
+            return
         self.group = case_group(self.case_id)
         # Join before anything is read, so nothing falls between the catch-up and the live.
         # Thread messages come through this process's relay (live/relay.py); the member's
@@ -135,6 +137,8 @@ class MeConsumer(GuardedSocket):
         groups = await self.groups_for()
         if groups is None:
             await self.close(code=CLOSE_FORBIDDEN)
+            return
+        if not await self.claim_slot():
             return
         self.joined = [*self.member_groups(), *groups]
         for group in self.joined:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from forum.inputs import parse_int
 from forum.permissions import get_image_or_404
 from members.permissions import MemberRequest
+from members.quotas import QuotaReached
 from uploads import actions
 from uploads.models import Upload
 from uploads.scrub import Refused
@@ -50,6 +51,8 @@ def upload_create(request: MemberRequest) -> JsonResponse:
         )
     except Refused as refusal:
         return JsonResponse({"error": str(refusal)}, status=400)
+    except QuotaReached as reached:
+        return JsonResponse({"error": str(reached)}, status=429)
     return JsonResponse(upload_json(upload), status=201)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from live.groups import session_group, user_group
 
@@ -25,6 +27,13 @@ CLOSE_TOO_BIG = 4009
 # The session behind the socket changed (signed out, ended elsewhere, a new key) or the
 # member's roles did: the page comes back at once and connects as whoever it now is.
 CLOSE_RECONNECT = 4001
+# The member has SCRUBROOM_SOCKETS_PER_MEMBER live connections open on this process already
+# (issue 17's quota): the page says to close some tabs, and does not retry.
+CLOSE_TOO_MANY_SOCKETS = 4430
+
+# Open sockets per member in this process. Counted here, not in a shared store, so that a
+# process that dies takes its counts with it; with N processes a member may hold N x the cap.
+_open: Counter[int] = Counter()
 
 
 class GuardedSocket(AsyncWebsocketConsumer):
@@ -41,6 +50,23 @@ class GuardedSocket(AsyncWebsocketConsumer):
         if key:
             groups.append(session_group(key))
         return groups
+
+    async def claim_slot(self) -> bool:
+        """Count this socket against the member's cap; close it (and say False) if full."""
+        if _open[self.user_id] >= settings.SCRUBROOM_SOCKETS_PER_MEMBER:
+            await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+            return False
+        _open[self.user_id] += 1
+        self._slot = True
+        return True
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        if getattr(self, "_slot", False):
+            self._slot = False
+            _open[self.user_id] -= 1
+            if _open[self.user_id] <= 0:
+                del _open[self.user_id]
+        await super().websocket_disconnect(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
         if bytes_data is not None or text_data is None or len(text_data) > MAX_MESSAGE_BYTES:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from audit.log import record
+from members import secrets_at_rest
 
 # Factors that stand on their own; recovery codes are the spare key, not a second lock.
 FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -58,6 +59,14 @@ class MFAAdapter(DefaultMFAAdapter):
             )
             return others.exists()
         return True
+
+    # allauth passes each TOTP secret and recovery-code seed through these on its way to and
+    # from the database.
+    def encrypt(self, text: str) -> str:
+        return secrets_at_rest.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return secrets_at_rest.decrypt(encrypted_text)
 
 
 def _audit(action: str):

@@ -19,6 +19,7 @@ from forum.permissions import (
     get_reply_or_404,
 )
 from members.permissions import MemberRequest, enrol_for_staff_powers, has_staff_powers
+from members.quotas import QuotaReached, spending
 from moderation import actions
 from moderation.actions import Decision, FlagRefused
 from review import queue
@@ -30,14 +31,15 @@ from uploads.permissions import check_can_decide, is_reviewer_of
 
 def _flag(request: MemberRequest, post: Case | Reply | Outcome) -> HttpResponse:
     try:
-        actions.flag(
-            post,
-            by=request.user,
-            reason=request.POST.get("reason", ""),
-            citation=request.POST.get("citation", "").strip()[:300],
-            note=request.POST.get("note", "").strip()[:2000],
-        )
-    except FlagRefused as refusal:
+        with spending(request.user.pk, "flag"):
+            actions.flag(
+                post,
+                by=request.user,
+                reason=request.POST.get("reason", ""),
+                citation=request.POST.get("citation", "").strip()[:300],
+                note=request.POST.get("note", "").strip()[:2000],
+            )
+    except (FlagRefused, QuotaReached) as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, _("Thank you. A moderator will look at it."))

@@ -15,21 +15,14 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from audit.security_events import event
+from audit.security_events import request_id as _request_id
+
 access = logging.getLogger("scrubroom.access")
-security = logging.getLogger("scrubroom.security")
-_request_id: ContextVar[str] = ContextVar("request_id", default="")
-
-
-def event(name: str, **fields: Any) -> None:
-    """One security event, as a JSON line."""
-    security.info(
-        json.dumps({"event": name, "request_id": _request_id.get(), **fields}, default=str)
-    )
 
 
 class RequestIdFilter(logging.Filter):

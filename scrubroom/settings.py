@@ -6,6 +6,8 @@ region must be given, cookies are secure and HTTPS is enforced. Bad values fail 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -267,13 +269,15 @@ else:
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+# members/passwords.py: a 415,648-entry breached list (Django's 20,000 included), checked on
+# the password's core too, and similarity to the site's name and the member's own details.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "members.passwords.MemberSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "members.passwords.BreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
@@ -288,6 +292,20 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# members/accounts.py: per-account failures slow sign-in down (never lock a colleague out);
+# the limit per client address stays strict. Sign-up costs the same for a taken address.
+ACCOUNT_ADAPTER = "members.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "members.accounts.SignupForm"}
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,60/h/ip"}
+
+# Per member per hour (members/quotas.py), and open live connections per member per process.
+SCRUBROOM_QUOTAS = {
+    "upload": env_int("SCRUBROOM_QUOTA_UPLOADS", 120),
+    "reply": env_int("SCRUBROOM_QUOTA_REPLIES", 60),
+    "flag": env_int("SCRUBROOM_QUOTA_FLAGS", 30),
+    "search": env_int("SCRUBROOM_QUOTA_SEARCHES", 300),
+}
+SCRUBROOM_SOCKETS_PER_MEMBER = env_int("SCRUBROOM_SOCKETS_PER_MEMBER", 16)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Scrubroom] "
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # A stolen session must not add an address, make it primary or change the password: each
@@ -301,6 +319,18 @@ MFA_TOTP_ISSUER = "Scrubroom"
 MFA_PASSKEY_LOGIN_ENABLED = False
 # Passkeys need a secure origin; plain http://127.0.0.1 is allowed only while developing.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# TOTP secrets and recovery-code seeds are encrypted in the database (members/secrets_at_rest.py)
+# with these Fernet keys, comma-separated (or one a line in the _FILE), newest first: the first
+# encrypts, every one decrypts; README.md says how to rotate them. Without DEBUG they are
+# required (members.E002); while debugging a key derived from SECRET_KEY stands in.
+SCRUBROOM_MFA_KEYS = [
+    key.strip()
+    for key in env_str("SCRUBROOM_MFA_KEYS").replace("\n", ",").split(",")
+    if key.strip()
+]
+if not SCRUBROOM_MFA_KEYS and DEBUG:
+    _derived = hashlib.sha256(f"scrubroom.mfa-keys:{SECRET_KEY}".encode()).digest()
+    SCRUBROOM_MFA_KEYS = [base64.urlsafe_b64encode(_derived).decode("ascii")]
 USERSESSIONS_TRACK_ACTIVITY = False
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -24,6 +24,9 @@ os.environ.setdefault("SCRUBROOM_SSL_REDIRECT", "0")
 # Required in production; the test runner swaps in its in-memory mailer, so nothing is sent.
 os.environ.setdefault("SCRUBROOM_EMAIL_HOST", "smtp.invalid")
 os.environ.setdefault("SCRUBROOM_PRIVATE_MEDIA_ROOT", _private)
+# Required in production (members.E002): the cast's TOTP secrets are encrypted as a
+# deployment's are; servers the tests start inherit it. A test-only key.
+os.environ.setdefault("SCRUBROOM_MFA_KEYS", "ipDoB-gUzC8bi7E--_QkWYfjc1rZudXPblaGlHqGpB8=")
 # A file, not memory: real server processes started by tests read what the tests commit.
 os.environ.setdefault("SCRUBROOM_TEST_DATABASE_NAME", os.path.join(_private, "test.sqlite3"))
 os.environ.setdefault("SCRUBROOM_STATIC_ROOT", os.path.join(_private, "static"))

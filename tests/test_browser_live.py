@@ -301,3 +301,28 @@ def test_edits_deletions_helpful_marks_outcomes_images_and_badges_arrive_live(
     finally:
         viewer_context.close()
         a_context.close()
+
+
+def test_signing_out_in_another_tab_stops_the_thread_page_following(
+    cookies, case_url, chromium, live_daphne
+):
+    """The sign-out closes the session's sockets at once (4001); the page comes back, is
+    refused as signed out, and says so, instead of showing a live thread it may not see."""
+    a_context, alice, a_errors = open_page(chromium, live_daphne, cookies["alice"], case_url)
+    b_context, bob, b_errors = open_page(chromium, live_daphne, cookies["bob"], case_url)
+    try:
+        alice.get_by_text("1 colleague viewing").wait_for()
+        bob.get_by_text("1 colleague viewing").wait_for()
+        other_tab = a_context.new_page()
+        other_tab.goto("/")
+        other_tab.get_by_text("Account", exact=True).click()  # the header's menu
+        other_tab.get_by_role("button", name="Sign out").click()
+        other_tab.wait_for_url("**/accounts/login/**")
+        alice.get_by_text("You are no longer connected to this case. Reload the page.").wait_for()
+        bob.get_by_text("1 colleague viewing").wait_for(state="detached")  # she left
+        shot(alice, "live-signed-out-elsewhere")
+        assert alice.evaluate("window.__sameDocument")
+        assert a_errors == [] and b_errors == []
+    finally:
+        a_context.close()
+        b_context.close()

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 ROOT = settings.BASE_DIR
@@ -33,6 +34,7 @@ def production_env(**overrides: str | None) -> dict[str, str]:
     env["SCRUBROOM_DATABASE_URL"] = f"sqlite:///{database}"
     env.update(
         SCRUBROOM_SECRET_KEY=random_key(),
+        SCRUBROOM_MFA_KEYS=Fernet.generate_key().decode(),
         SCRUBROOM_ALLOWED_HOSTS="forum.example.org",
         SCRUBROOM_REGION="eu-central",
         # Without a mail host the console backend is used, which `check --deploy` rejects
@@ -77,6 +79,17 @@ def finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
+def finish_all(processes: dict[str, subprocess.Popen]) -> dict[str, subprocess.CompletedProcess]:
+    """Each process's result, by name; whichever is still running when one fails is killed."""
+    try:
+        return {name: finish(process) for name, process in processes.items()}
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
 DEPLOY_CHECK = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
 
 
@@ -115,13 +128,7 @@ def runs(secret_key_file):
             settings_env(SCRUBROOM_SECRET_KEY=None, SCRUBROOM_SECRET_KEY_FILE=str(secret_key_file)),
         ),
     }
-    try:
-        return {name: finish(process) for name, process in processes.items()}
-    finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+    return finish_all(processes)
 
 
 def test_minimal_production_environment_passes_check_deploy(runs):

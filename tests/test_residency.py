@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 
 from scrubroom import residency
 from scrubroom.views import RESIDENCY_CACHE_KEY
-from tests.test_deploy_settings import finish, production_env, start
+from tests.test_deploy_settings import finish_all, production_env, start
 
 STORE_KEYS = ["database", "media", "redis", "email", "backups"]
 
@@ -259,13 +259,7 @@ def runs(tmp_path_factory):
         "report mismatch": start(["manage.py", "residency_report", "--json"], elsewhere),
         "daphne mismatch": start(daphne, elsewhere),
     }
-    try:
-        return {name: finish(process) for name, process in processes.items()}
-    finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+    return finish_all(processes)
 
 
 @pytest.mark.daphne

@@ -7,7 +7,7 @@ import pytest
 from django.core.checks import registry
 from django.utils.csp import CSP
 
-from members.checks import check_cache_for_rate_limits
+from members.checks import check_cache_for_rate_limits, check_mfa_keys
 from scrubroom.checks import check_allowed_hosts, check_content_security_policy
 
 GOOD_CSP = {
@@ -25,6 +25,7 @@ def test_the_real_settings_pass_every_project_check():
     assert check_allowed_hosts(None) == []
     assert check_content_security_policy(None) == []
     assert check_cache_for_rate_limits(None) == []
+    assert check_mfa_keys(None) == []
 
 
 def test_the_checks_are_registered_so_manage_py_check_runs_them():
@@ -33,6 +34,7 @@ def test_the_checks_are_registered_so_manage_py_check_runs_them():
     assert check_allowed_hosts in deploy
     assert check_content_security_policy in always
     assert check_cache_for_rate_limits in always
+    assert check_mfa_keys in always
 
 
 def test_wildcard_allowed_host_in_production_is_forum_e001(settings):
@@ -110,3 +112,41 @@ def test_dummy_cache_is_members_e001(settings):
 def test_real_caches_pass_the_rate_limit_check(settings, backend):
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "redis://127.0.0.1:1/0"}}
     assert check_cache_for_rate_limits(None) == []
+
+
+GOOD_KEY = "u22rN5xtYQycznvkFZuJeg34kVL5LcCdMZUWEtfNQVI="
+OTHER_KEY = "h743c7nSJj-Ojb7JjcEsnxIrGNaEzQL5mguRywOoxXA="
+
+
+def test_no_mfa_key_in_production_is_members_e002(settings):
+    settings.DEBUG = False
+    settings.SCRUBROOM_MFA_KEYS = []
+    errors = check_mfa_keys(None)
+    assert ids(errors) == ["members.E002"]
+    assert "SCRUBROOM_MFA_KEYS is not set" in errors[0].msg
+
+
+@pytest.mark.parametrize(
+    ("keys", "position"),
+    [
+        (["not-a-fernet-key"], "1"),
+        ([GOOD_KEY[:-2]], "1"),  # cut short
+        (["é" * 44], "1"),
+        ([GOOD_KEY, "c2hvcnQ="], "2"),  # the old key, mistyped
+    ],
+)
+def test_a_malformed_mfa_key_in_production_is_members_e002_without_printing_it(
+    settings, keys, position
+):
+    settings.DEBUG = False
+    settings.SCRUBROOM_MFA_KEYS = keys
+    errors = check_mfa_keys(None)
+    assert ids(errors) == ["members.E002"]
+    assert f"key number {position} is not a Fernet key" in errors[0].msg
+    assert not any(key in errors[0].msg + errors[0].hint for key in keys)
+
+
+def test_well_formed_mfa_keys_pass(settings):
+    settings.DEBUG = False
+    settings.SCRUBROOM_MFA_KEYS = [GOOD_KEY, OTHER_KEY]
+    assert check_mfa_keys(None) == []

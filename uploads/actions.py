@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import quotas
 from members.models import User
 from privatefiles import delete_after_commit
 from review import queue
@@ -26,7 +27,10 @@ from uploads.scrub import Refused, human_size
 
 
 def store(uploader: User, data: bytes, *, too_large: bool = False) -> Upload:
-    """Scrub `data` and keep the result as the uploader's draft. Raises Refused."""
+    """Scrub `data` and keep the result as the uploader's draft. Raises Refused, or
+    QuotaReached when the uploader has sent this hour's allowance (counted before the scrub,
+    which is the costly part, whatever the file turns out to be)."""
+    quotas.spend(uploader.pk, "upload")
     if too_large:
         limit = human_size(settings.SCRUBROOM_UPLOAD_LIMITS["max_bytes"])
         raise Refused(_("The file is larger than %(limit)s.") % {"limit": limit})

@@ -4,14 +4,15 @@
 (function () {
   "use strict";
 
-  const REFUSED = new Set([4401, 4403]); // the server's own close codes: do not come back
+  // The server's own close codes: do not come back (4430: too many pages open).
+  const REFUSED = new Set([4401, 4403, 4430]);
   const RECONNECT = 4001; // the session or the roles changed: come back at once, as whoever we now are
   const FIRST_DELAY = 1000;
   const MAX_DELAY = 30000;
 
   class LiveSocket {
-    /* handlers: open(socket), message(data), healthy(), dropped(wasHealthy), refused(code).
-     * Only `message` is required. */
+    /* handlers: open(socket), message(data), healthy(), dropped(wasHealthy), refused(code),
+     * stillAllowed() (after the server's 4001). Only `message` is required. */
     constructor(path, handlers) {
       this.path = path;
       this.handlers = handlers;
@@ -55,7 +56,19 @@
         }
         clearTimeout(this.timer);
         if (event.code === RECONNECT) {
-          this.timer = setTimeout(() => this.connect(), Math.random() * 250);
+          // A refused handshake looks like a network failure to the page, so ask over HTTP
+          // first (handlers.stillAllowed, a Promise of true or false) whether to come back.
+          const ask = this.handlers.stillAllowed
+            ? this.handlers.stillAllowed().catch(() => true)
+            : Promise.resolve(true);
+          ask.then((allowed) => {
+            if (allowed) {
+              this.timer = setTimeout(() => this.connect(), Math.random() * 250);
+              return;
+            }
+            this.stopped = true;
+            if (this.handlers.refused) this.handlers.refused(4401);
+          });
           return;
         }
         if (this.handlers.dropped) this.handlers.dropped(healthy);

@@ -36,7 +36,18 @@
           if (this.failures >= 3) this.startPolling(); // websockets seem blocked here
           if (!this.polling) this.status("Reconnecting…");
         },
-        refused: () => this.status("You are no longer connected to this case. Reload the page."),
+        // Signed out or no longer allowed: the events endpoint (the same permission check)
+        // answers with a redirect to sign in, or 403/404.
+        stillAllowed: () =>
+          fetch("/cases/" + this.caseId + "/events/?after=" + this.last, {
+            credentials: "same-origin",
+          }).then((response) => response.ok && !response.redirected),
+        refused: (code) =>
+          this.status(
+            code === 4430
+              ? "Too many Scrubroom pages are open: close some, then reload this one for live replies."
+              : "You are no longer connected to this case. Reload the page."
+          ),
       });
     }
 

@@ -1,0 +1,89 @@
+"""Hourly quotas per member (issue 17): images sent, replies posted, flags raised, searches.
+
+A stolen session or a runaway script must not flood the moderators' queue, the scrubbing
+workers or the search index. Each action has a count per member per clock hour in the cache
+(Redis when scaled, so the processes share it), spent with an atomic increment; what was
+refused is given back, so a refused reply does not use the member's allowance. The message
+says when the allowance comes back.
+
+The limits are settings (SCRUBROOM_QUOTA_*), generous for a surgeon between operations.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+HOUR = 3600
+
+NOUNS = {
+    "upload": gettext_lazy("Images"),
+    "reply": gettext_lazy("Replies"),
+    "flag": gettext_lazy("Flags"),
+    "search": gettext_lazy("Searches"),
+}
+
+
+class QuotaReached(Exception):
+    """The member has used this hour's allowance for an action; str() says so, and when."""
+
+    def __init__(self, action: str, limit: int, resets_at: float) -> None:
+        self.action, self.limit, self.resets_at = action, limit, resets_at
+        at = timezone.localtime(datetime.fromtimestamp(resets_at, tz=UTC))
+        super().__init__(
+            _(
+                "%(things)s: you have reached this hour's limit of %(limit)d. You can send "
+                "more after %(time)s. Nothing you wrote is lost."
+            )
+            % {"limit": limit, "things": NOUNS.get(action, action), "time": f"{at:%H:%M}"}
+        )
+
+
+def _key(user_id: int, action: str, hour: int) -> str:
+    return f"quota:{action}:{user_id}:{hour}"
+
+
+def limit_for(action: str) -> int:
+    return settings.SCRUBROOM_QUOTAS[action]
+
+
+def spend(user_id: int, action: str) -> int:
+    """Use one of this hour's allowance; raise QuotaReached (spending nothing) if none is left.
+    Returns the hour it was spent in (to give it back to)."""
+    hour = int(time.time() // HOUR)
+    key = _key(user_id, action, hour)
+    cache.add(key, 0, HOUR + 60)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, HOUR + 60)
+        used = 1
+    if used > limit_for(action):
+        refund(user_id, action, hour)
+        raise QuotaReached(action, limit_for(action), (hour + 1) * HOUR)
+    return hour
+
+
+def refund(user_id: int, action: str, hour: int | None = None) -> None:
+    hour = int(time.time() // HOUR) if hour is None else hour
+    with suppress(ValueError):  # the hour has turned: nothing to give back
+        cache.decr(_key(user_id, action, hour))
+
+
+@contextmanager
+def spending(user_id: int, action: str) -> Iterator[None]:
+    """Spend one for the block; give it back if the block fails (a refused post, say)."""
+    hour = spend(user_id, action)
+    try:
+        yield
+    except BaseException:
+        refund(user_id, action, hour)
+        raise
