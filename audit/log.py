@@ -9,6 +9,10 @@ from django.db import models, transaction
 
 from audit import chain
 from audit.models import AuditEntry
+from audit.security_events import event
+
+# Audit actions that are also security events (issue 17: role and factor changes).
+SECURITY_ACTIONS = ("role.", "mfa.", "member.")
 
 if TYPE_CHECKING:
     from members.models import User
@@ -69,4 +73,9 @@ def record(
         entry.details = json.loads(json.dumps(details, default=str))
         entry.entry_hash = entry.compute_hash()
         entry.save()
+    if action.startswith(SECURITY_ACTIONS):
+        # Role, factor and membership changes go to the security log too, once committed:
+        # ids and the action only (the reason is staff's free text, and stays in the audit log).
+        fields = {"actor": entry.actor_id, "target": entry.target_id, "action": action}
+        transaction.on_commit(lambda: event("account_change", **fields))
     return entry

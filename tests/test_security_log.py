@@ -7,6 +7,7 @@ import json
 import logging
 
 import pytest
+from django.test import Client
 
 from tests.conftest import PASSWORD
 
@@ -69,3 +70,27 @@ def test_a_permission_refusal_is_one_line_with_the_route_and_no_traceback(
     assert any("permission_refused" in record.getMessage() for record in written)
     assert not any(record.name == "django.request" for record in written)
     assert not any(record.exc_info or record.exc_text for record in written)
+
+
+def test_role_changes_and_slowed_sign_ins_are_logged(
+    alice, erin, hernia, security_events, caplog, committing
+):
+    from members.actions import grant_moderator, revoke_moderator
+
+    with committing():
+        grant_moderator(alice, hernia, by=erin, reason="Covers the hernia board")
+    with committing():
+        revoke_moderator(alice, hernia, by=erin, reason="Stepped down")
+    changes = [e for e in security_events() if e["event"] == "account_change"]
+    assert [(e["action"], e["actor"], e["target"]) for e in changes] == [
+        ("role.grant_moderator", erin.pk, alice.pk),
+        ("role.revoke_moderator", erin.pk, alice.pk),
+    ]
+    assert "Stepped down" not in caplog.text  # staff's free text stays in the audit log
+    for n in range(6):
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post(
+            "/accounts/login/", {"login": alice.email, "password": "not it at all"}
+        )
+    kinds = [e["event"] for e in security_events()]
+    assert "sign_in_account_slowed" in kinds and "sign_in_slowed" in kinds
+    assert alice.email not in caplog.text
