@@ -57,6 +57,9 @@ class MembershipGateMiddleware:
 # Session keys this middleware keeps: when the session was last used, and the time of the
 # last reauthentication it has rotated the session key for.
 LAST_SEEN = "scrubroom_last_seen"
+SIGNED_IN_AT = "scrubroom_signed_in_at"
+# Sent by the page's own fetches (static/js/thread.js): polling is not activity.
+BACKGROUND_HEADER = "X-Scrubroom-Background"
 ROTATED_FOR = "scrubroom_rotated_for"
 # Fields never shown back after an idle sign-out.
 NOT_SHOWN_BACK = {
@@ -72,10 +75,13 @@ SEEN_PRECISION = 60
 
 
 class SessionLifeMiddleware:
-    """An idle limit inside the absolute one (SESSION_COOKIE_AGE): a session untouched for
-    SCRUBROOM_IDLE_SECONDS (members) or SCRUBROOM_STAFF_IDLE_SECONDS (moderators, admins)
-    ends at its next request. And a new session key after each reauthentication, so a key
-    seen before it (in a log, a stolen cookie) does not carry the fresh check."""
+    """An idle limit inside an absolute one: a session untouched for SCRUBROOM_IDLE_SECONDS
+    (members) or SCRUBROOM_STAFF_IDLE_SECONDS (moderators, admins), or older than
+    SESSION_COOKIE_AGE since its sign-in, ends at its next request. (Django's own expiry
+    moves forward each time the session is saved, so it is not absolute by itself.) The
+    page's background fetches do not count as activity. And a new session key after each
+    reauthentication, so a key seen before it (in a log, a stolen cookie) does not carry the
+    fresh check."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -84,6 +90,11 @@ class SessionLifeMiddleware:
         user = request.user
         if user.is_authenticated:
             now = time.time()
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            if not isinstance(signed_in_at, int | float):
+                request.session[SIGNED_IN_AT] = signed_in_at = now  # a session from before
+            if now - signed_in_at > settings.SESSION_COOKIE_AGE:
+                return self._signed_out_idle(request, expired=True)
             last_seen = request.session.get(LAST_SEEN)
             idle = now - last_seen if isinstance(last_seen, int | float) else 0.0
             # Who the user is is asked only of a session idle past the shorter limit.
@@ -92,14 +103,17 @@ class SessionLifeMiddleware:
                 idle > settings.SCRUBROOM_IDLE_SECONDS or user.is_admin or user.is_moderator
             ):
                 return self._signed_out_idle(request)
-            if not isinstance(last_seen, int | float) or now - last_seen > SEEN_PRECISION:
+            background = request.headers.get(BACKGROUND_HEADER) == "1"
+            if not isinstance(last_seen, int | float) or (
+                now - last_seen > SEEN_PRECISION and not background
+            ):
                 request.session[LAST_SEEN] = now
         response = self.get_response(request)
         if request.user.is_authenticated:
             self._rotate_after_reauthentication(request)
         return response
 
-    def _signed_out_idle(self, request: HttpRequest) -> HttpResponse:
+    def _signed_out_idle(self, request: HttpRequest, *, expired: bool = False) -> HttpResponse:
         """Sign out; a form sent after the limit comes back with its words, never lost: the
         person at this browser typed them (passwords and tokens are not shown back)."""
         typed = [
@@ -110,7 +124,15 @@ class SessionLifeMiddleware:
         logout(request)
         if typed:
             return render(request, "members/signed_out_idle.html", {"typed": typed}, status=401)
-        messages.info(request, _("You were signed out after a while without activity."))
+        if expired:
+            hours = max(1, settings.SESSION_COOKIE_AGE // 3600)
+            messages.info(
+                request,
+                _("You were signed out: a session ends %(hours)d hours after signing in.")
+                % {"hours": hours},
+            )
+        else:
+            messages.info(request, _("You were signed out after a while without activity."))
         return redirect(settings.LOGIN_URL)
 
     def _rotate_after_reauthentication(self, request: HttpRequest) -> None:
@@ -124,4 +146,4 @@ class SessionLifeMiddleware:
 def note_sign_in(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
     """A session starts as just used (so its first request need not write it)."""
     if request is not None and hasattr(request, "session"):
-        request.session[LAST_SEEN] = time.time()
+        request.session[LAST_SEEN] = request.session[SIGNED_IN_AT] = time.time()

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.security_events import event
+
 HOUR = 3600
 
 NOUNS = {
@@ -68,6 +70,7 @@ def spend(user_id: int, action: str) -> int:
         used = 1
     if used > limit_for(action):
         refund(user_id, action, hour)
+        event("quota_reached", user=user_id, action=action)
         raise QuotaReached(action, limit_for(action), (hour + 1) * HOUR)
     return hour
 

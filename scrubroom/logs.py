@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 # The local part leaves out "/" (legal but rare) so that a path keeps its folders.
 EMAIL = re.compile(r"[\w.!#$%&'*+=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
@@ -39,3 +40,10 @@ class DropOrdinaryForbidden(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.name == "django.request" and getattr(record, "status_code", 0) == 403)
+
+
+class UTCFormatter(logging.Formatter):
+    """Times in UTC, whatever the host's zone."""
+
+    def converter(self, seconds: float | None) -> time.struct_time:  # type: ignore[override]
+        return time.gmtime(seconds)

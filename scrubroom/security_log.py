@@ -101,10 +101,33 @@ def _factor_used(sender: Any, request: Any = None, user: Any = None, **kw) -> No
     event("mfa_passed", user=getattr(user, "pk", None), factor=getattr(authenticator, "type", ""))
 
 
+def _account_event(name: str):
+    def receiver(sender: Any, request: Any = None, user: Any = None, **kw: Any) -> None:
+        user = user or getattr(kw.get("email_address"), "user", None)
+        event(name, user=getattr(user, "pk", None))  # never the address or the password
+
+    return receiver
+
+
+_ACCOUNT_SIGNALS = {
+    "password_changed": "password_changed",
+    "password_set": "password_set",
+    "password_reset": "password_reset",
+    "email_added": "email_added",
+    "email_changed": "email_primary_changed",
+    "email_confirmed": "email_confirmed",
+    "email_removed": "email_removed",
+}
+_account_receivers = {signal: _account_event(name) for signal, name in _ACCOUNT_SIGNALS.items()}
+
+
 def connect() -> None:
+    from allauth.account import signals as account_signals  # noqa: PLC0415
     from allauth.mfa import signals as mfa_signals  # noqa: PLC0415  (apps must be ready)
     from django.contrib.auth import signals  # noqa: PLC0415
 
+    for signal, receiver in _account_receivers.items():
+        getattr(account_signals, signal).connect(receiver, dispatch_uid=f"scrubroom.{signal}.log")
     signals.user_logged_in.connect(_signed_in, dispatch_uid="scrubroom.security.sign_in")
     signals.user_login_failed.connect(_sign_in_failed, dispatch_uid="scrubroom.security.failed")
     signals.user_logged_out.connect(_signed_out, dispatch_uid="scrubroom.security.sign_out")

@@ -471,7 +471,13 @@ LOGGING = {
         "forbidden": {"()": "scrubroom.logs.DropOrdinaryForbidden"},
     },
     "formatters": {
-        "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # UTC, to the second, first on each line (ASVS 16.2.2): lines from several processes
+        # and hosts sort into one timeline.
+        "plain": {
+            "()": "scrubroom.logs.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%SZ",
+        },
     },
     "handlers": {
         "console": {

@@ -94,3 +94,40 @@ def test_role_changes_and_slowed_sign_ins_are_logged(
     kinds = [e["event"] for e in security_events()]
     assert "sign_in_account_slowed" in kinds and "sign_in_slowed" in kinds
     assert alice.email not in caplog.text
+
+
+def test_password_and_email_changes_and_quotas_are_logged(
+    client_for, alice, security_events, caplog, settings
+):
+    from tests.conftest import signed_in
+
+    client = signed_in(alice)
+    new = "hepatic-flexure-ferry-42"
+    client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": new, "password2": new},
+    )
+    client.post("/accounts/reauthenticate/", {"password": new})
+    response = client.post(
+        "/accounts/email/", {"action_add": "", "email": "alice.second@hospital.example"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    settings.SCRUBROOM_QUOTAS = {**settings.SCRUBROOM_QUOTAS, "search": 0}
+    client.get("/search/", {"q": "mesh"})
+    kinds = {(e["event"], e.get("user")) for e in security_events()}
+    assert {("password_changed", alice.pk), ("email_added", alice.pk)} <= kinds
+    assert ("quota_reached", alice.pk) in kinds
+    assert "alice.second" not in caplog.text and new not in caplog.text
+
+
+def test_log_lines_start_with_the_time_in_utc():
+    import logging
+    import re
+
+    from scrubroom.logs import UTCFormatter
+
+    formatter = UTCFormatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%SZ")
+    record = logging.LogRecord("scrubroom.security", logging.INFO, "", 0, "x", None, None)
+    record.created = 0.0
+    assert formatter.format(record) == "1970-01-01T00:00:00Z x"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ x", formatter.format(record))

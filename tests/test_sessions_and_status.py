@@ -122,6 +122,49 @@ def test_an_idle_session_ends_sooner_for_staff_than_for_members(client_for, alic
     assert member.get("/")["Location"].startswith("/accounts/login/")
 
 
+def test_a_session_ends_twelve_hours_after_sign_in_however_busy(client_for, alice):
+    """Django moves a session's expiry forward at each save; the limit from sign-in holds."""
+    from members.middleware import LAST_SEEN, SIGNED_IN_AT
+
+    member = client_for(alice)
+    assert member.get("/").status_code == 200
+    session = member.session
+    session[SIGNED_IN_AT] -= 12 * 60 * 60 + 60  # signed in 12 hours ago, used all along
+    session[LAST_SEEN] -= 60
+    session.save()
+    response = member.get("/", follow=True)
+    assert response.redirect_chain[0][0].startswith("/accounts/login/")
+    assert "a session ends 12 hours after signing in" in response.content.decode()
+
+
+def test_the_pages_own_background_fetches_do_not_keep_a_session_alive(
+    client_for, alices_case, dave
+):
+    from members.middleware import LAST_SEEN
+
+    moderator = client_for(dave)
+    assert moderator.get("/").status_code == 200
+    session = moderator.session
+    session[LAST_SEEN] -= 29 * 60
+    session.save()
+    before = moderator.session[LAST_SEEN]
+    events = f"/cases/{alices_case.pk}/events/?after=0"
+    for _ in range(3):  # a case page left open, polling
+        assert moderator.get(events, headers={"X-Scrubroom-Background": "1"}).status_code == 200
+    assert moderator.session[LAST_SEEN] == before
+    session = moderator.session
+    session[LAST_SEEN] -= 2 * 60  # 31 minutes with nobody there
+    session.save()
+    assert moderator.get(events, headers={"X-Scrubroom-Background": "1"}).status_code == 302
+    # A person's own request does count.
+    other = client_for(dave)
+    session = other.session
+    session[LAST_SEEN] -= 29 * 60
+    session.save()
+    assert other.get("/").status_code == 200
+    assert other.session[LAST_SEEN] > session[LAST_SEEN]
+
+
 def test_the_session_key_changes_on_reauthentication(alice):
     from django.conf import settings
 

@@ -3,6 +3,9 @@
  * drop it resumes from the last event it handled; if websockets never connect it polls. */
 (function () {
   "use strict";
+  // What the page fetches by itself (polling, live updates) is not the member's activity:
+  // an open page must not keep an idle session alive (members/middleware.py).
+  const BACKGROUND = { "X-Scrubroom-Background": "1" };
 
   const TYPING_EVERY = 3000;
   const TYPING_SHOWN = 8000;
@@ -41,6 +44,7 @@
         stillAllowed: () =>
           fetch("/cases/" + this.caseId + "/events/?after=" + this.last, {
             credentials: "same-origin",
+            headers: BACKGROUND,
           }).then((response) => response.ok && !response.redirected),
         refused: (code) =>
           this.status(
@@ -98,7 +102,7 @@
     }
 
     refreshReply(id, isNew) {
-      return fetch("/replies/" + id + "/fragment/", { credentials: "same-origin" }).then((response) => {
+      return fetch("/replies/" + id + "/fragment/", { credentials: "same-origin", headers: BACKGROUND }).then((response) => {
         const existing = document.getElementById("reply-" + id);
         if (response.status === 404) {
           if (existing) existing.remove(); // no longer visible to this viewer
@@ -118,7 +122,7 @@
     }
 
     refreshCase() {
-      return fetch(location.pathname, { credentials: "same-origin" }).then((response) => {
+      return fetch(location.pathname, { credentials: "same-origin", headers: BACKGROUND }).then((response) => {
         if (!response.ok) return;
         return response.text().then((html) => {
           const page = new DOMParser().parseFromString(html, "text/html");
@@ -136,7 +140,10 @@
       if (this.polling) return;
       this.status("Live updates are slow on this network; checking every few seconds.");
       this.polling = setInterval(() => {
-        fetch("/cases/" + this.caseId + "/events/?after=" + this.last, { credentials: "same-origin" })
+        fetch("/cases/" + this.caseId + "/events/?after=" + this.last, {
+          credentials: "same-origin",
+          headers: BACKGROUND,
+        })
           .then((response) => (response.ok ? response.json() : null))
           .then((data) => { if (data) this.receive({ type: "events", ...data }); })
           .catch(() => {});
