@@ -95,9 +95,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def login(self, request: HttpRequest, user: Any) -> None:
         super().login(request, user)
-        email = getattr(user, "email", "")
-        if email:
-            cache.delete_many([_account_key({"email": email})])
+        key = _account_key({"email": getattr(user, "email", "")})
+        if key is not None:
+            cache.delete(key)
 
 
 class SignupForm(AllauthSignupForm):

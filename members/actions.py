@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
@@ -22,6 +21,7 @@ from forum.models import Specialty
 from live import broadcast
 from members.models import Application, CredentialDocument, ModeratorScope, Profile, User
 from members.permissions import check_can_grant, check_is_admin
+from members.sessions import end_other_sessions
 from privatefiles import delete_after_commit
 from review import queue
 from review.models import ReviewItem
@@ -142,11 +142,9 @@ def end_all_sessions(user: User) -> int:
     allauth's usersessions records each login. A session it missed would still be refused,
     because the verbs that call this have made the account inactive first.
     """
-    sessions = list(UserSession.objects.filter(user=user))
-    for user_session in sessions:
-        user_session.end()
+    ended = end_other_sessions(user, keep=None)
     broadcast.end_sessions(user.pk)  # and every open live connection, at once
-    return len(sessions)
+    return ended
 
 
 def _set_status(member: User, status: str, *, by: User, reason: str, allowed_from: set) -> None:

@@ -75,8 +75,7 @@ def spend(user_id: int, action: str) -> int:
     return hour
 
 
-def refund(user_id: int, action: str, hour: int | None = None) -> None:
-    hour = int(time.time() // HOUR) if hour is None else hour
+def refund(user_id: int, action: str, hour: int) -> None:
     with suppress(ValueError):  # the hour has turned: nothing to give back
         cache.decr(_key(user_id, action, hour))
 
