@@ -12,11 +12,13 @@ alpha and 16-bit sources), then walk the output's structure before accepting it.
 from __future__ import annotations
 
 import io
-import re
 import struct
 from dataclasses import asdict, dataclass, field
 
-from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from uploads.colour import to_srgb
+from uploads.findings import findings, hides_markup
 
 
 def _register_heif() -> None:
@@ -67,8 +69,6 @@ class Receipt:
 
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 AVIF_BRANDS = {b"avif", b"avis"}
-# Markup in an image file means a polyglot meant to be read as a page somewhere.
-POLYGLOT = re.compile(rb"<(?:script|html|!doctype|svg|iframe|body|\?php)\b", re.I)
 
 
 def identify(data: bytes) -> str:
@@ -94,7 +94,7 @@ def identify(data: bytes) -> str:
             kind = "HEIF"
     if not kind:
         raise Refused(f"This is not an image we accept. Accepted: {ACCEPTED}.")
-    if POLYGLOT.search(data):
+    if hides_markup(data, kind):
         raise Refused(
             "This file hides web-page code inside the image, so it is refused. "
             "Export the picture again from your camera or phone."
@@ -102,101 +102,7 @@ def identify(data: bytes) -> str:
     return kind
 
 
-# --- what was in the file (for the receipt) -------------------------------------------------
-
-EXIF_GPS_IFD = 0x8825
-EXIF_IFD = 0x8769
-
-
-def _exif_findings(image: Image.Image) -> list[str]:
-    found: list[str] = []
-    try:
-        exif = image.getexif()
-    except Exception:
-        return ["damaged EXIF data"]
-    if not exif and not image.info.get("exif"):
-        return found
-    sub = exif.get_ifd(EXIF_IFD)
-    if exif.get_ifd(EXIF_GPS_IFD) or EXIF_GPS_IFD in exif:
-        found.append("GPS location")
-    make_model = exif.get(0x010F) or exif.get(0x0110) or sub.get(0xA433) or sub.get(0xA434)
-    if make_model:
-        found.append("camera make and model")
-    if sub.get(0xA431) or sub.get(0xA435) or exif.get(0xC62F):
-        found.append("camera or lens serial number")
-    if exif.get(0x0132) or sub.get(0x9003) or sub.get(0x9004):
-        found.append("capture date and time")
-    if exif.get(0x013B) or exif.get(0x8298):
-        found.append("owner or artist name")
-    if exif.get(0x0131):
-        found.append("editing software")
-    if sub.get(0x927C):
-        found.append("maker notes")
-    if exif.get(0x010E) or sub.get(0x9286) or exif.get(0x9C9C):
-        found.append("a description or comment in EXIF")
-    if sub.get(0xA420):
-        found.append("a unique image ID")
-    try:
-        thumbnail = exif.get_ifd(ExifTags.IFD.IFD1)
-    except Exception:
-        thumbnail = {}
-    if thumbnail or b"\xff\xd8" in (image.info.get("exif") or b"")[8:]:
-        found.append("an embedded thumbnail")
-    if not found:
-        found.append("other EXIF data")
-    return found
-
-
-def _trailing_bytes(data: bytes, kind: str) -> int:
-    if kind == "JPEG":
-        end = data.rfind(b"\xff\xd9")
-        return len(data) - end - 2 if end >= 0 else 0
-    if kind == "PNG":
-        end = data.rfind(b"IEND")
-        return max(0, len(data) - end - 8) if end >= 0 else 0
-    return 0
-
-
-def findings(image: Image.Image, data: bytes, kind: str) -> list[str]:
-    """What the source carried besides pixels, in words for the receipt."""
-    found = _exif_findings(image)
-    info = image.info
-    if any(key in info for key in ("xmp", "XML:com.adobe.xmp")) or b"<x:xmpmeta" in data:
-        found.append("XMP metadata (editing history)")
-    if "photoshop" in info or "iptc" in info or b"Photoshop 3.0" in data[:65536]:
-        found.append("IPTC/Photoshop data")
-    if "icc_profile" in info:
-        found.append("the colour profile (colours converted to standard sRGB)")
-    applist = getattr(image, "applist", [])
-    comments = [body for marker, body in applist if marker == "COM"]
-    if not comments and info.get("comment"):
-        comments = [info["comment"]]
-    if comments:
-        count = len(comments)
-        found.append(f"{count} comment" + ("s" if count > 1 else ""))
-    extra_segments = {marker for marker, _body in applist if marker not in {"APP0", "APP1", "COM"}}
-    if extra_segments:
-        found.append(f"other embedded segments ({', '.join(sorted(extra_segments))})")
-    text_chunks = [key for key in ("text", "zTXt", "iTXt") if key in info]
-    png_text = {
-        key
-        for key in info
-        if key not in {"dpi", "gamma", "transparency", "icc_profile", "exif", "aspect"}
-        and isinstance(info[key], str)
-    }
-    if kind == "PNG" and (png_text or text_chunks):
-        found.append(f"{len(png_text) or len(text_chunks)} text field(s)")
-    if kind == "PNG" and b"tIME" in data[:200_000]:
-        found.append("a last-modified time")
-    trailing = _trailing_bytes(data, kind)
-    if trailing:
-        found.append(f"{trailing} bytes hidden after the end of the image")
-    return list(dict.fromkeys(found))
-
-
 # --- decoding and encoding -----------------------------------------------------------------
-
-SRGB = ImageCms.createProfile("sRGB")
 
 
 def _open(data: bytes, kind: str, limits: Limits) -> Image.Image:
@@ -234,24 +140,6 @@ def _frames(image: Image.Image, limits: Limits) -> int:
     if count > limits.max_frames:
         raise Refused(f"The file has {count} frames; at most {limits.max_frames} are read.")
     return count
-
-
-def _to_srgb(image: Image.Image) -> Image.Image:
-    """Colours as the embedded profile meant them, in sRGB; the profile itself is dropped."""
-    icc = image.info.get("icc_profile")
-    # Grey images keep their grey values; only colour profiles move colours.
-    if icc and image.mode in {"RGB", "RGBA", "CMYK"}:
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            if image.mode != "CMYK" and "sRGB" in ImageCms.getProfileDescription(source):
-                return image  # already sRGB: converting would change nothing but the time
-            mode = "RGBA" if image.mode == "RGBA" else "RGB"
-            converted = ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            return image  # an unusable profile: the plain conversion in _normalise instead
-        if converted is not None:
-            return converted
-    return image
 
 
 def _normalise(image: Image.Image) -> tuple[Image.Image, str]:
@@ -400,7 +288,7 @@ def scrub(data: bytes, limits: Limits | None = None) -> tuple[bytes, Receipt]:
         # In place: an upright photo then costs no copy (the returned one would be a copy).
         ImageOps.exif_transpose(image, in_place=True)
         upright = image
-        converted = _to_srgb(upright)
+        converted = to_srgb(upright)
         pixels, forced = _normalise(converted)
         clean = _fresh(pixels)
     except Image.DecompressionBombError:
