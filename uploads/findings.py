@@ -82,8 +82,6 @@ def findings(image: Image.Image, data: bytes, kind: str) -> list[str]:
         found.append("XMP metadata (editing history)")
     if "photoshop" in info or "iptc" in info or b"Photoshop 3.0" in data[:65536]:
         found.append("IPTC/Photoshop data")
-    if "icc_profile" in info:
-        found.append("the colour profile (colours converted to standard sRGB)")
     applist = getattr(image, "applist", [])
     comments = [body for marker, body in applist if marker == "COM"]
     if not comments and info.get("comment"):

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from uploads.colour import to_srgb
+from uploads import colour
 from uploads.findings import findings, hides_markup
 
 
@@ -48,6 +48,29 @@ def human_size(size: int) -> str:
 
 class Refused(Exception):
     """The file is not accepted; the message says why, in words for the uploader."""
+
+
+DAMAGED = "The file is damaged or incomplete: export it again from your camera or phone."
+
+# The decoder each identified type may reach (Image.open's formats=): a file that starts like
+# a JPEG is decoded as a JPEG or refused, never handed on to whichever other plugin takes it.
+# MPO is Pillow's name for a JPEG with several pictures, opened by the JPEG plugin itself.
+DECODERS = {
+    "JPEG": ("JPEG",),
+    "PNG": ("PNG",),
+    "GIF": ("GIF",),
+    "WEBP": ("WEBP",),
+    "TIFF": ("TIFF",),
+    "HEIF": ("HEIF",),
+    "AVIF": ("AVIF",),
+}
+OPENED_AS = {"JPEG": {"JPEG", "MPO"}}
+
+PROFILE_WORDS = {
+    colour.CONVERTED: "the colour profile (colours converted to standard sRGB)",
+    colour.ALREADY_SRGB: "the colour profile (already standard sRGB: colours unchanged)",
+    colour.UNUSABLE: "an unreadable colour profile (ignored)",
+}
 
 
 @dataclass
@@ -112,17 +135,37 @@ def _open(data: bytes, kind: str, limits: Limits) -> Image.Image:
     if kind == "HEIF":
         _register_heif()
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data), formats=DECODERS[kind])
     except Image.DecompressionBombError:
         raise _too_many_pixels(limits) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise Refused("The file is damaged or incomplete and cannot be read.") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise Refused(DAMAGED) from None
+    if image.format not in OPENED_AS.get(kind, {kind}):
+        raise Refused(DAMAGED)
     width, height = image.size
     if width * height > limits.max_pixels:
         raise _too_many_pixels(limits)
     if max(width, height) > limits.max_dimension or min(width, height) < 1:
         raise Refused(f"The image is larger than {limits.max_dimension} pixels on a side.")
     return image
+
+
+def _decode(image: Image.Image, limits: Limits) -> None:
+    """Decode the pixels of the image the file opened on, or refuse the file.
+
+    No seek: Pillow opens a HEIF on its primary item (the picture every viewer shows) and
+    every other format on its first frame; seek(0) would switch a HEIF to item 0, which may
+    be another picture altogether (an unredacted original kept beside the redacted one).
+    Any decoding error is a refusal: a damaged file is never published half-painted.
+    """
+    try:
+        image.load()
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(limits) from None
+    except MemoryError:
+        raise
+    except Exception:  # a decoder's error of any type means the pixels are not all there
+        raise Refused(DAMAGED) from None
 
 
 def _too_many_pixels(limits: Limits) -> Refused:
@@ -136,7 +179,7 @@ def _frames(image: Image.Image, limits: Limits) -> int:
     try:
         count = getattr(image, "n_frames", 1)
     except Exception:
-        raise Refused("The file is damaged or incomplete and cannot be read.") from None
+        raise Refused(DAMAGED) from None
     if count > limits.max_frames:
         raise Refused(f"The file has {count} frames; at most {limits.max_frames} are read.")
     return count
@@ -277,29 +320,30 @@ def scrub(data: bytes, limits: Limits | None = None) -> tuple[bytes, Receipt]:
     kind = identify(data)
     image = _open(data, kind, limits)
     frames = _frames(image, limits)
+    _decode(image, limits)
+    # After decoding: a PNG's chunks after the pixels are read only then.
     removed = findings(image, data, kind)
     notes: list[str] = []
     if frames > 1:
         notes.append(f"The file had {frames} frames or pages; only the first was kept.")
     orientation = image.getexif().get(0x0112, 1) if kind != "PNG" or "exif" in image.info else 1
     try:
-        image.seek(0)
-        image.load()
         # In place: an upright photo then costs no copy (the returned one would be a copy).
         ImageOps.exif_transpose(image, in_place=True)
-        upright = image
-        converted = to_srgb(upright)
+        converted, profile = colour.to_srgb(image)
         pixels, forced = _normalise(converted)
         clean = _fresh(pixels)
     except Image.DecompressionBombError:
         raise _too_many_pixels(limits) from None
     except (OSError, SyntaxError, ValueError, EOFError):
-        raise Refused("The file is damaged or incomplete and cannot be read.") from None
+        raise Refused(DAMAGED) from None
+    if profile in PROFILE_WORDS:
+        removed.append(PROFILE_WORDS[profile])
     if orientation not in (None, 1):
         notes.append("Turned upright as the camera recorded it.")
     output_format = choose_format(kind, forced)
-    if kind in {"HEIF", "AVIF"}:
-        notes.append(f"Converted from {kind} to JPEG.")
+    if output_format != kind:  # the note names what is really stored
+        notes.append(f"Converted from {kind} to {output_format}.")
     output = encode(clean, output_format)
     verify(output, output_format, clean.size)
     return output, Receipt(
