@@ -42,6 +42,7 @@ from members.quotas import QuotaReached, spend, spending
 from review import queue
 from review.models import Flag
 from uploads import actions as upload_actions
+from uploads.handlers import contents
 from uploads.models import Upload
 from uploads.scrub import Refused
 
@@ -76,9 +77,10 @@ def take_images(request: MemberRequest):
     ids = [str(item) for item in parse_ids(data.get("uploads", ""))]
     for uploaded in request.FILES.getlist("images"):
         try:
-            draft = upload_actions.store(
-                request.user, uploaded.read(), too_large=getattr(uploaded, "too_large", False)
-            )
+            with contents(uploaded) as content:
+                draft = upload_actions.store(
+                    request.user, content, too_large=getattr(uploaded, "too_large", False)
+                )
         except (Refused, QuotaReached) as refusal:
             refusals.append(f"{uploaded.name}: {refusal}")
         else:

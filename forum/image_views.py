@@ -21,11 +21,27 @@ from forum.permissions import get_image_or_404
 from members.permissions import MemberRequest
 from members.quotas import QuotaReached
 from uploads import actions
+from uploads.handlers import contents
 from uploads.models import Upload
+from uploads.pipeline import ScrubberBusy, ScrubberUnavailable
 from uploads.scrub import Refused
 
 # An image response can do nothing but be an image, even opened on its own.
 IMAGE_CSP = {"default-src": ["'none'"], "sandbox": [""]}
+
+
+def refused(refusal: Refused, status: int = 400) -> JsonResponse:
+    """A refusal as the upload widget reads it. The file's fault is `status` (400 unless
+    told); ours (the scrubber busy or down) is 503 with Retry-After, `ours` set, and `retry`
+    when the widget should send the same file again by itself."""
+    if isinstance(refusal, ScrubberUnavailable):
+        response = JsonResponse(
+            {"error": str(refusal), "ours": True, "retry": isinstance(refusal, ScrubberBusy)},
+            status=503,
+        )
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
+    return JsonResponse({"error": str(refusal)}, status=status)
 
 
 def upload_json(upload: Upload) -> dict:
@@ -46,11 +62,12 @@ def upload_create(request: MemberRequest) -> JsonResponse:
     if uploaded is None:
         return JsonResponse({"error": _("Choose an image to upload.")}, status=400)
     try:
-        upload = actions.store(
-            request.user, uploaded.read(), too_large=getattr(uploaded, "too_large", False)
-        )
+        with contents(uploaded) as data:
+            upload = actions.store(
+                request.user, data, too_large=getattr(uploaded, "too_large", False)
+            )
     except Refused as refusal:
-        return JsonResponse({"error": str(refusal)}, status=400)
+        return refused(refusal)
     except QuotaReached as reached:
         return JsonResponse({"error": str(reached)}, status=429)
     return JsonResponse(upload_json(upload), status=201)
@@ -88,7 +105,7 @@ def upload_redact(request: MemberRequest, pk: int) -> JsonResponse:
         # Not JSON, nested past reason, or numbers that are not whole pixels (1e999, "x").
         return JsonResponse({"error": _("The edits could not be read.")}, status=400)
     except Refused as refusal:
-        return JsonResponse({"error": str(refusal)}, status=403)
+        return refused(refusal, status=403)
     return JsonResponse(upload_json(upload))
 
 

@@ -421,6 +421,10 @@ SCRUBROOM_UPLOAD_LIMITS = {
     "max_frames": env_int("SCRUBROOM_UPLOAD_MAX_FRAMES", 100),
 }
 SCRUBROOM_UPLOADS_PER_POST = env_int("SCRUBROOM_UPLOADS_PER_POST", 10)
+# Scrubs at once in one server process (each holds a file, its output and a worker process),
+# and how long an upload waits for a slot before the browser is told "busy, retrying".
+SCRUBROOM_SCRUBS_PER_PROCESS = env_int("SCRUBROOM_SCRUBS_PER_PROCESS", 2)
+SCRUBROOM_SCRUB_WAIT_SECONDS = env_int("SCRUBROOM_SCRUB_WAIT_SECONDS", 10)
 # Flags: how many a member may raise a day, and how many "possible patient identifier" flags
 # from different members hide a post at once, pending review (one moderator's flag does).
 SCRUBROOM_FLAGS_PER_DAY = env_int("SCRUBROOM_FLAGS_PER_DAY", 10)

@@ -26,17 +26,22 @@ from uploads.permissions import check_can_decide
 from uploads.scrub import Refused, human_size
 
 
-def store(uploader: User, data: bytes, *, too_large: bool = False) -> Upload:
+def store(uploader: User, data: bytes | memoryview, *, too_large: bool = False) -> Upload:
     """Scrub `data` and keep the result as the uploader's draft. Raises Refused, or
     QuotaReached when the uploader has sent this hour's allowance (counted before the scrub,
-    which is the costly part, whatever the file turns out to be)."""
-    quotas.spend(uploader.pk, "upload")
+    which is the costly part, whatever the file turns out to be; given back when the scrub
+    failed through our fault, ScrubberUnavailable, since the member will send it again)."""
+    hour = quotas.spend(uploader.pk, "upload")
     if too_large:
         limit = human_size(settings.SCRUBROOM_UPLOAD_LIMITS["max_bytes"])
         raise Refused(_("The file is larger than %(limit)s.") % {"limit": limit})
     if not data:
         raise Refused(_("The file is empty."))
-    scrubbed = pipeline.scrub(data)
+    try:
+        scrubbed = pipeline.scrub(data)
+    except pipeline.ScrubberUnavailable:
+        quotas.refund(uploader.pk, "upload", hour)
+        raise
     upload = Upload(
         uploader=uploader,
         content_type=scrubbed.content_type,

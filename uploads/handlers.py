@@ -9,7 +9,9 @@ can say why it was refused.
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
@@ -46,3 +48,16 @@ class MemoryOnlyUploadHandler(FileUploadHandler):
         uploaded.too_large = too_large  # type: ignore[attr-defined]
         uploaded.received = self.received  # type: ignore[attr-defined]
         return uploaded
+
+
+@contextlib.contextmanager
+def contents(uploaded) -> Iterator[memoryview | bytes]:
+    """The uploaded bytes without a copy: a view of this handler's buffer, released on
+    leaving (Django can then close the file). Other files (tests' SimpleUploadedFile) are
+    read as usual."""
+    buffer = getattr(uploaded, "file", None)
+    if not isinstance(buffer, io.BytesIO):
+        yield uploaded.read()
+        return
+    with buffer.getbuffer() as view:
+        yield view

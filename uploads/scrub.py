@@ -185,11 +185,25 @@ def _frames(image: Image.Image, limits: Limits) -> int:
     return count
 
 
-def _normalise(image: Image.Image) -> tuple[Image.Image, str]:
-    """(pixels in a mode we encode, "JPEG" or "PNG")."""
+TRANSPARENCY_NOTE = (
+    "Transparent areas: colour hidden under fully transparent pixels was removed, and "
+    "partly transparent pixels keep only the colour their opacity shows."
+)
+
+
+def _normalise(image: Image.Image) -> tuple[Image.Image, str, list[str]]:
+    """(pixels in a mode we encode, "JPEG" or "PNG" when forced, notes for the receipt)."""
     mode = image.mode
-    if mode in {"I;16", "I;16B", "I;16L", "I;16N", "I"}:
-        return image.convert("I;16") if mode != "I;16" else image, "PNG"
+    if mode == "F":
+        raise Refused("Floating-point images are not accepted. Export it as an 8- or 16-bit image.")
+    if mode == "I;16":
+        return image, "PNG", []
+    if mode in {"I;16B", "I;16L", "I;16N", "I"}:
+        # Through 32-bit "I": Pillow's direct I;16B → I;16 conversion clamps every value
+        # above 255 to 255, which made 16-bit big-endian files one flat grey. From "I",
+        # values are kept (and anything outside 0 to 65535 is clamped, as it must be).
+        wide = image if mode == "I" else image.convert("I")
+        return wide.convert("I;16"), "PNG", []
     if mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     elif mode == "1":
@@ -200,10 +214,14 @@ def _normalise(image: Image.Image) -> tuple[Image.Image, str]:
         image = image.convert("RGB")
     if image.mode in {"LA", "RGBA"}:
         if image.getextrema()[-1] == (255, 255):  # an alpha channel that hides nothing
-            image = image.convert("L" if image.mode == "LA" else "RGB")
-        else:
-            return image, "PNG"
-    return image, ""
+            return image.convert("L" if image.mode == "LA" else "RGB"), "", []
+        # Premultiplied and back: a pixel keeps only as much colour as its opacity shows.
+        # Fully transparent pixels become (0, 0, 0, 0), whatever an eraser left under them,
+        # and a nearly transparent one can no longer carry a picture (setting the alpha to
+        # 255 in any editor would otherwise reveal it).
+        premultiplied = "La" if image.mode == "LA" else "RGBa"
+        return image.convert(premultiplied).convert(image.mode), "PNG", [TRANSPARENCY_NOTE]
+    return image, "", []
 
 
 def _fresh(image: Image.Image) -> Image.Image:
@@ -331,7 +349,7 @@ def scrub(data: bytes, limits: Limits | None = None) -> tuple[bytes, Receipt]:
         # In place: an upright photo then costs no copy (the returned one would be a copy).
         ImageOps.exif_transpose(image, in_place=True)
         converted, profile = colour.to_srgb(image)
-        pixels, forced = _normalise(converted)
+        pixels, forced, pixel_notes = _normalise(converted)
         clean = _fresh(pixels)
     except Image.DecompressionBombError:
         raise _too_many_pixels(limits) from None
@@ -341,6 +359,7 @@ def scrub(data: bytes, limits: Limits | None = None) -> tuple[bytes, Receipt]:
         removed.append(PROFILE_WORDS[profile])
     if orientation not in (None, 1):
         notes.append("Turned upright as the camera recorded it.")
+    notes.extend(pixel_notes)
     output_format = choose_format(kind, forced)
     if output_format != kind:  # the note names what is really stored
         notes.append(f"Converted from {kind} to {output_format}.")

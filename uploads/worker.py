@@ -6,8 +6,14 @@ for it and goes back to waiting. The server is single-threaded, so forking it is
 file costs a fork instead of a Python start-up and its imports.
 
 The child lowers its own memory (bytes) and CPU (seconds) limits, then reads the file from
-its socket (it never touches disk), and writes one JSON line (the receipt or the refusal)
-and then the scrubbed bytes. A decompression bomb or a decoder bug costs that child only.
+its socket (it never touches disk), and writes one JSON line (the receipt or the refusal,
+with the output's length) and then the scrubbed bytes. A decompression bomb or a decoder
+bug costs that child only.
+
+Each job also brings a status socket, which the child never holds: when the child ends,
+the server writes how (`exit N` or `signal N`) there. The caller can then tell a decoder
+that crashed on the file (SIGSEGV: the file's fault) from a CPU limit (SIGXCPU) or a bug of
+ours (a Python error), which it could not do from a silent socket alone.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import contextlib
 import json
 import os
 import resource
-import signal
+import selectors
 import socket
 import sys
 from typing import Any, NoReturn
@@ -30,7 +36,9 @@ LENGTH_BYTES = 8
 
 def limit(memory: int, cpu: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    # SIGXCPU at the soft limit (the caller reads it as "too slow"); SIGKILL at the hard
+    # one, were SIGXCPU ever ignored. Equal limits would skip SIGXCPU and look like memory.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash must not dump the image
 
 
@@ -74,18 +82,18 @@ def handle(connection: socket.socket, job: dict[str, Any]) -> None:
         header, output = {"ok": False, "error": str(refusal)}, b""
     except MemoryError:
         header, output = {"ok": False, "error": "memory"}, b""
+    header["length"] = len(output)
     del data
     # The peak resident set, for bench/scrub.py (this process is not the caller's child).
     header["peak_rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     connection.sendall(json.dumps(header).encode() + b"\n" + output)
 
 
-def _child(control: socket.socket, fd: int, job: dict[str, Any]) -> NoReturn:
+def _child(fd: int, job: dict[str, Any]) -> NoReturn:
     """Never returns: a child reports by its socket and its exit status, never by raising
     into the server's loop (which it would otherwise go on to run as a second server)."""
     code = 1
     try:
-        control.close()
         with socket.socket(fileno=fd) as connection:
             handle(connection, job)
         code = 0
@@ -95,22 +103,51 @@ def _child(control: socket.socket, fd: int, job: dict[str, Any]) -> NoReturn:
         os._exit(code)
 
 
+def exit_status(status: int) -> str:
+    """`exit N` or `signal N`, what the caller reads on the status socket."""
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit {os.waitstatus_to_exitcode(status)}"
+
+
 def serve(control: socket.socket) -> None:
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    """One loop, one thread: new jobs on the control socket, ended children on their pidfds
+    (each reaped and its status written to the job's status socket, then closed)."""
+    selector = selectors.DefaultSelector()
+    selector.register(control, selectors.EVENT_READ, None)
     while True:
-        message, fds, _flags, _address = socket.recv_fds(control, 65536, 1)
-        if not message:
-            return  # the server that started us has gone: so do we
-        if len(fds) != 1:
-            for fd in fds:
-                os.close(fd)
-            continue
-        job = json.loads(message)
-        pid = os.fork()
-        if pid == 0:
-            _child(control, fds[0], job)
-        os.close(fds[0])  # the child has it; the caller sees EOF when the child is done
-        control.sendall(str(pid).encode())
+        for key, _events in selector.select():
+            if key.data is not None:  # a child has ended
+                pid, status_socket = key.data
+                selector.unregister(key.fileobj)
+                os.close(key.fd)
+                _pid, status = os.waitpid(pid, 0)
+                with status_socket, contextlib.suppress(OSError):  # the caller may have gone
+                    status_socket.sendall(exit_status(status).encode())
+                continue
+            message, fds, _flags, _address = socket.recv_fds(control, 65536, 2)
+            if not message:
+                return  # the server that started us has gone: so do we
+            if len(fds) != 2:
+                for fd in fds:
+                    os.close(fd)
+                control.sendall(b"0")  # refused: the caller sees no child
+                continue
+            job = json.loads(message)
+            connection_fd, status_fd = fds
+            pid = os.fork()
+            if pid == 0:
+                # The child keeps its file's socket and nothing else of the server: not the
+                # control socket, this job's status socket (only the server reports the end),
+                # nor other jobs' status sockets and pidfds, which it would hold open.
+                control.detach()
+                os.closerange(3, connection_fd)
+                os.closerange(connection_fd + 1, os.sysconf("SC_OPEN_MAX"))
+                _child(connection_fd, job)
+            os.close(connection_fd)  # the child has it; the caller sees EOF when it is done
+            status_socket = socket.socket(fileno=status_fd)
+            selector.register(os.pidfd_open(pid), selectors.EVENT_READ, (pid, status_socket))
+            control.sendall(str(pid).encode())
 
 
 def main() -> int:

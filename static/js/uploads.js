@@ -5,6 +5,9 @@
 (function () {
   "use strict";
 
+  // A busy scrubber (503 with retry) is asked again this many times, as it says when.
+  const MAX_ATTEMPTS = 5;
+
   function csrfToken(form) {
     const input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -81,15 +84,18 @@
       for (const file of files) this.upload(file);
     }
 
-    upload(file) {
-      const item = text("li", "draft");
-      const name = text("p", "draft-name", file.name);
+    upload(file, item = null, attempt = 1) {
+      if (!item) {
+        item = text("li", "draft");
+        item.append(text("p", "draft-name", file.name));
+        this.list.append(item);
+      }
+      for (const old of item.querySelectorAll("progress, .error, .retrying, button")) old.remove();
       const progress = document.createElement("progress");
       progress.max = 100;
       progress.value = 0;
       progress.setAttribute("aria-label", "Uploading " + file.name);
-      item.append(name, progress);
-      this.list.append(item);
+      item.append(progress);
       const data = new FormData();
       data.append("file", file);
       const request = new XMLHttpRequest();
@@ -106,14 +112,25 @@
           item.dataset.draft = body.id;
           this.setIds(this.ids().concat([String(body.id)]));
           this.show(item, body);
+        } else if (request.status === 503 && body.retry && attempt < MAX_ATTEMPTS) {
+          // The scrubber is busy with other images: the same file goes again by itself.
+          const seconds = Number(request.getResponseHeader("Retry-After")) || 2;
+          const note = text("p", "retrying", body.error || "Busy: retrying in a moment.");
+          note.setAttribute("role", "status");
+          item.append(note);
+          window.setTimeout(() => this.upload(file, item, attempt + 1), seconds * 1000);
         } else {
+          // The file's fault says why; ours (503) says so and offers the same file again.
           item.append(text("p", "error", body.error || "The upload failed. Try again."));
+          if (request.status === 503) item.append(button("Try again", () => this.upload(file, item)));
           item.append(button("Dismiss", () => item.remove()));
         }
       });
       request.addEventListener("error", () => {
         progress.remove();
         item.append(text("p", "error", "The upload failed (network). Try again."));
+        item.append(button("Try again", () => this.upload(file, item)));
+        item.append(button("Dismiss", () => item.remove()));
       });
       request.send(data);
     }
