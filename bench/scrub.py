@@ -7,7 +7,9 @@ exiftool is the tool a user would reach for; it neither rotates, converts colour
 guarantees removal, so it is a speed reference, not a quality one. The pipeline is timed as
 production runs it: a fresh worker process per file, forked by the fork server, with its
 limits (uploads/pipeline.py). Peak memory is the worker's maximum resident set. Goal: scrub
-≤ 2x exiftool's time. The last line is the headline.
+≤ 1.5x exiftool's time on the 12 MP photo. A 48 MP phone photo is timed too, for the
+record: exiftool's time hardly grows with the pixels, ours does (we decode and re-encode
+them all). The last line is the headline.
 """
 
 from __future__ import annotations
@@ -37,9 +39,12 @@ from uploads import pipeline  # noqa: E402
 
 
 def photo_12mp() -> bytes:
-    """4000 x 3000, photo-like (gradients, edges, noise), with GPS, camera, dates, a
-    thumbnail, XMP, an ICC profile and a comment: what a phone hands over."""
-    width, height = 4000, 3000
+    return photo(4000, 3000)
+
+
+def photo(width: int, height: int) -> bytes:
+    """Photo-like (gradients, edges, noise), with GPS, camera, dates, a thumbnail, XMP, an
+    ICC profile and a comment, 4:2:0 as cameras write: what a phone hands over."""
     gradient = Image.linear_gradient("L").resize((width, height))
     noise = Image.effect_noise((width, height), 40)
     image = Image.merge("RGB", (gradient, noise, gradient.transpose(Image.Transpose.ROTATE_180)))
@@ -72,12 +77,26 @@ def time_exiftool(data: bytes, folder: Path) -> float:
     return time.perf_counter() - started
 
 
-def time_pipeline(data: bytes) -> tuple[float, int, int]:
+def time_pipeline(data: bytes, upright_width: int) -> tuple[float, int, int]:
     started = time.perf_counter()
     scrubbed = pipeline.scrub(data)
     elapsed = time.perf_counter() - started
-    assert scrubbed.receipt.width == 3000  # turned upright
+    assert scrubbed.receipt.width == upright_width  # turned upright
     return elapsed, len(scrubbed.data), scrubbed.peak_rss_kb
+
+
+def compare(data: bytes, upright_width: int, runs: int) -> tuple[float, float, int, float]:
+    """(our median, exiftool's median, output size, our peak MB), interleaved runs."""
+    ours, theirs, peaks = [], [], []
+    with tempfile.TemporaryDirectory() as folder:
+        time_pipeline(data, upright_width)  # warm the page cache and imports once, for both
+        time_exiftool(data, Path(folder))
+        for _ in range(runs):  # interleaved, so machine load affects both alike
+            elapsed, size, peak = time_pipeline(data, upright_width)
+            ours.append(elapsed)
+            peaks.append(peak)
+            theirs.append(time_exiftool(data, Path(folder)))
+    return statistics.median(ours), statistics.median(theirs), size, max(peaks) / 1024
 
 
 def main() -> int:
@@ -85,18 +104,16 @@ def main() -> int:
     if shutil.which("exiftool") is None:
         print("scrub: needs exiftool (apt-get install libimage-exiftool-perl)")
         return 1
+    large = photo(8000, 6000)
+    print(f"input: 8000x6000 JPEG with metadata, {len(large) / 1e6:.1f} MB; {runs} runs each")
+    large_ours, large_theirs, _size, large_peak = compare(large, 6000, runs)
+    print(
+        f"48 MP phone photo: pipeline {large_ours:.3f} s, exiftool -all= {large_theirs:.3f} s, "
+        f"ratio {large_ours / large_theirs:.2f}, worker peak {large_peak:.0f} MB"
+    )
     data = photo_12mp()
     print(f"input: 4000x3000 JPEG with metadata, {len(data) / 1e6:.1f} MB; {runs} runs each")
-    ours, theirs, peaks = [], [], []
-    with tempfile.TemporaryDirectory() as folder:
-        time_pipeline(data)  # warm the page cache and imports once, for both
-        time_exiftool(data, Path(folder))
-        for _ in range(runs):  # interleaved, so machine load affects both alike
-            elapsed, size, peak = time_pipeline(data)
-            ours.append(elapsed)
-            peaks.append(peak)
-            theirs.append(time_exiftool(data, Path(folder)))
-    peak_mb = max(peaks) / 1024
+    scrub_median, exiftool_median, size, peak_mb = compare(data, 3000, runs)
     # The worst file the limits let through: 50 megapixels, decoded and re-encoded.
     worst = io.BytesIO()
     Image.new("RGB", (8000, 6250), (90, 110, 130)).save(worst, "PNG", compress_level=1)
@@ -107,12 +124,11 @@ def main() -> int:
         f"worst case (50 MP PNG): {worst_seconds:.2f} s, worker peak {worst_mb:.0f} MB "
         f"of the {pipeline.MEMORY_LIMIT // 2**20} MB limit"
     )
-    scrub_median, exiftool_median = statistics.median(ours), statistics.median(theirs)
-    print(f"pipeline (worker process, q95 4:4:4 re-encode): median {scrub_median:.3f} s")
-    print(f"exiftool -all=:                               median {exiftool_median:.3f} s")
+    print(f"pipeline (worker process, q95 re-encode at the source's 4:2:0): {scrub_median:.3f} s")
+    print(f"exiftool -all=:                                                {exiftool_median:.3f} s")
     print(f"output: {size / 1e6:.1f} MB")
     print(
-        f"scrub: ratio={scrub_median / exiftool_median:.2f} (goal <= 2) "
+        f"scrub: ratio={scrub_median / exiftool_median:.2f} (goal <= 1.5) "
         f"pipeline={scrub_median:.3f}s exiftool={exiftool_median:.3f}s peak_rss={peak_mb:.0f}MB"
     )
     return 0

@@ -87,6 +87,18 @@ class Scrubbed:
         return "image/png" if self.receipt.output_format == "PNG" else "image/jpeg"
 
 
+def _worker_environment() -> dict[str, str]:
+    """Ours, plus glibc's malloc on transparent huge pages: every child touches a fresh
+    50-150 MB of pixels, and 2 MB pages cut its page faults (bench/scrub.py: about 50 ms
+    of 300 on a 12 MP photo). Other C libraries ignore the tunable."""
+    environment = dict(os.environ)
+    tunables = [item for item in environment.get("GLIBC_TUNABLES", "").split(":") if item]
+    if not any(item.startswith("glibc.malloc.hugetlb=") for item in tunables):
+        tunables.append("glibc.malloc.hugetlb=1")
+    environment["GLIBC_TUNABLES"] = ":".join(tunables)
+    return environment
+
+
 class _ForkServer:
     """The running `python -m uploads.worker` and our end of its control socket."""
 
@@ -106,6 +118,7 @@ class _ForkServer:
             pass_fds=(fd,),
             cwd=settings.BASE_DIR,
             stdin=subprocess.DEVNULL,
+            env=_worker_environment(),
         )
         theirs.close()
         ours.settimeout(FORK_SECONDS)

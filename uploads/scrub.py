@@ -12,6 +12,7 @@ alpha and 16-bit sources), then walk the output's structure before accepting it.
 from __future__ import annotations
 
 import io
+import re
 import struct
 from dataclasses import asdict, dataclass, field
 
@@ -225,20 +226,37 @@ def _normalise(image: Image.Image) -> tuple[Image.Image, str, list[str]]:
 
 
 def _fresh(image: Image.Image) -> Image.Image:
-    """A new, empty image with the pixels pasted in: no info, no palette tricks, no EXIF.
-    (One copy; going through tobytes/frombytes made two and took twice as long.)"""
-    clean = Image.new(image.mode, image.size)
-    clean.paste(image)
-    return clean
+    """A new image object around the same decoded pixels: no info, no EXIF, no plugin state
+    (quantisation tables, app segments), nothing but the pixel core. The modes we encode
+    (L, LA, RGB, RGBA, I;16) have no palette, so the core carries no metadata of its own.
+    Wrapping instead of pasting into Image.new saves a full copy of the pixels (48 MB for
+    12 MP), and the page faults of touching it, in every worker."""
+    if image.mode not in {"L", "LA", "RGB", "RGBA", "I;16"}:
+        raise RuntimeError(f"unexpected mode {image.mode} for a fresh image")
+    image.load()
+    return Image.Image()._new(image.im)
 
 
-def encode(image: Image.Image, output_format: str) -> bytes:
+def encode(image: Image.Image, output_format: str, subsampling: int = 0) -> bytes:
+    """JPEG at quality 95 with the given chroma subsampling (0 = 4:4:4, 2 = 4:2:0), or PNG."""
     out = io.BytesIO()
     if output_format == "JPEG":
-        image.save(out, "JPEG", quality=95, subsampling=0)
+        image.save(out, "JPEG", quality=95, subsampling=subsampling)
     else:
         image.save(out, "PNG", compress_level=6)
     return out.getvalue()
+
+
+def _subsampling(image: Image.Image, kind: str) -> int:
+    """A JPEG keeps the chroma resolution it came with (4:2:0 for nearly every camera):
+    encoding more colour detail than the source had adds size and time, not quality.
+    Everything else gets full chroma (4:4:4)."""
+    if kind != "JPEG":
+        return 0
+    from PIL import JpegImagePlugin  # noqa: PLC0415 (loaded with the JPEG plugin anyway)
+
+    sampling = JpegImagePlugin.get_sampling(image)
+    return sampling if sampling in (0, 1, 2) else 0
 
 
 def choose_format(kind: str, forced: str) -> str:
@@ -252,6 +270,11 @@ def choose_format(kind: str, forced: str) -> str:
 
 JPEG_ALLOWED = {"SOI", "APP0", "DQT", "DHT", "DRI", "SOS", "EOI"} | {f"SOF{n}" for n in range(16)}
 PNG_ALLOWED = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}
+
+
+# In entropy-coded data 0xFF is followed by 0x00 (stuffing) or 0xD0-0xD7 (restart markers);
+# anything else is the next marker. One regex search instead of a Python loop per 0xFF byte.
+_MARKER_AFTER_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7]")
 
 
 def jpeg_structure(data: bytes) -> list[str]:
@@ -279,14 +302,10 @@ def jpeg_structure(data: bytes) -> list[str]:
         names.append(name)
         position += 2 + length
         if name == "SOS":  # entropy-coded data runs to the next marker that is not RSTn/stuffing
-            while True:
-                position = data.find(b"\xff", position)
-                if position < 0 or position >= len(data) - 1:
-                    raise ValueError("no EOI")
-                following = data[position + 1]
-                if following != 0x00 and not 0xD0 <= following <= 0xD7:
-                    break
-                position += 2
+            found = _MARKER_AFTER_SCAN.search(data, position)
+            if found is None:
+                raise ValueError("no EOI")
+            position = found.start()
     raise ValueError("no EOI")
 
 
@@ -339,6 +358,7 @@ def scrub(data: bytes, limits: Limits | None = None) -> tuple[bytes, Receipt]:
     image = _open(data, kind, limits)
     frames = _frames(image, limits)
     _decode(image, limits)
+    subsampling = _subsampling(image, kind)
     # After decoding: a PNG's chunks after the pixels are read only then.
     removed = findings(image, data, kind)
     notes: list[str] = []
@@ -363,7 +383,7 @@ def scrub(data: bytes, limits: Limits | None = None) -> tuple[bytes, Receipt]:
     output_format = choose_format(kind, forced)
     if output_format != kind:  # the note names what is really stored
         notes.append(f"Converted from {kind} to {output_format}.")
-    output = encode(clean, output_format)
+    output = encode(clean, output_format, subsampling)
     verify(output, output_format, clean.size)
     return output, Receipt(
         format=kind,
@@ -387,7 +407,8 @@ def edit(
     Order, as the editor shows it: rotate (clockwise degrees, a multiple of 90), then black
     rectangles and the crop, both in the rotated image's pixel coordinates (x, y, w, h).
     """
-    with Image.open(io.BytesIO(data)) as source:
+    # Our own output, so JPEG or PNG only; anything else is refused before any decoder.
+    with Image.open(io.BytesIO(data), formats=("JPEG", "PNG")) as source:
         output_format = source.format or "JPEG"
         image = source.copy()
     if rotate % 90:
