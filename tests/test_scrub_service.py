@@ -134,3 +134,12 @@ def test_the_files_fault_is_400_and_says_why(client_for, alice):
     )
     assert response.status_code == 400
     assert "not an image we accept" in response.json()["error"]
+
+
+def test_a_process_without_scrub_slots_does_not_start(settings):
+    from django.core.checks import run_checks
+
+    settings.SCRUBROOM_SCRUBS_PER_PROCESS = 0
+    assert "uploads.E001" in {message.id for message in run_checks()}
+    settings.SCRUBROOM_SCRUBS_PER_PROCESS = 2
+    assert not [message for message in run_checks() if message.id.startswith("uploads.")]
