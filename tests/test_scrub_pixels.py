@@ -227,3 +227,20 @@ def test_a_file_that_only_another_decoder_reads_is_refused():
 def test_every_identified_type_has_one_decoder():
     assert set(scrub.DECODERS) == {"JPEG", "PNG", "GIF", "WEBP", "TIFF", "HEIF", "AVIF"}
     assert all(len(formats) == 1 for formats in scrub.DECODERS.values())
+
+
+# --- the receipt names the format really stored ------------------------------------------
+
+
+def test_a_heif_with_transparency_is_said_to_be_stored_as_png():
+    import pillow_heif
+
+    image = Image.new("RGBA", (64, 48), (200, 100, 50, 255))
+    image.paste((200, 100, 50, 0), (0, 0, 32, 48))
+    heif = pillow_heif.from_pillow(image)
+    out = io.BytesIO()
+    heif.save(out, quality=-1)  # lossless enough to keep the alpha split
+    _output, receipt = scrub.scrub(out.getvalue())
+    assert receipt.output_format == "PNG"
+    assert "Converted from HEIF to PNG." in receipt.notes
+    assert not any("to JPEG" in note for note in receipt.notes)
