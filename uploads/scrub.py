@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from uploads import colour
+from uploads import colour, isobmff
 from uploads.findings import findings, hides_markup
 
 
@@ -167,6 +167,56 @@ def _decode(image: Image.Image, limits: Limits) -> None:
         raise
     except Exception:  # a decoder's error of any type means the pixels are not all there
         raise Refused(DAMAGED) from None
+
+
+# The coded items we let each decoder reach as a primary picture.
+HEIF_ITEMS = {"hvc1", "grid", "iden"}
+AVIF_ITEMS = {"av01", "grid"}
+
+
+def _container(data: bytes, kind: str) -> isobmff.PrimaryImage | None:
+    """For HEIF and AVIF, the primary item as the container describes it, read before any
+    decoder runs: a file cut short (libheif paints missing grid tiles green and carries on)
+    or inconsistent is refused here, and AVIF's crop and turns are known (Pillow's plugin
+    ignores the crop)."""
+    if kind not in {"HEIF", "AVIF"}:
+        return None
+    try:
+        primary = isobmff.primary_image(data)
+    except isobmff.Damaged:
+        raise Refused(DAMAGED) from None
+    if kind == "AVIF":
+        if primary.sequence:
+            # Pillow decodes an animated AVIF's track, not its primary picture: what it
+            # shows need not be what a viewer shows.
+            raise Refused("Animated AVIF files are not accepted. Export a still image.")
+        if not primary.miaf_order:
+            raise Refused(
+                "This AVIF's crop, turn and flip are in an order we can't show as viewers "
+                "do. Export it again as JPEG or HEIC."
+            )
+    if primary.item_type not in (HEIF_ITEMS if kind == "HEIF" else AVIF_ITEMS):
+        raise Refused(f"This {kind} holds a kind of picture we can't read. Export it as JPEG.")
+    return primary
+
+
+def _as_viewers_show(
+    image: Image.Image, kind: str, primary: isobmff.PrimaryImage, notes: list[str]
+) -> Image.Image:
+    """The decoded primary, cropped as the container says (AVIF: Pillow ignores clap, so we
+    apply it; its irot/imir arrive as an EXIF orientation, which exif_transpose applies
+    next). pillow-heif has applied a HEIF's crop and turns itself: its size is checked
+    against the container's, and any disagreement is a refusal, not a guess."""
+    if kind == "AVIF":
+        if image.size != primary.size:
+            raise Refused(DAMAGED)
+        if primary.crop is not None:
+            image = image.crop(primary.crop)
+            notes.append("Cut to the crop recorded in the file, as viewers show it.")
+        return image
+    if primary.displayed_size is not None and image.size != primary.displayed_size:
+        raise Refused(DAMAGED)
+    return image
 
 
 def _too_many_pixels(limits: Limits) -> Refused:
@@ -355,6 +405,7 @@ def scrub(data: bytes, limits: Limits | None = None) -> tuple[bytes, Receipt]:
     if len(data) > limits.max_bytes:
         raise Refused(f"The file is larger than {human_size(limits.max_bytes)}.")
     kind = identify(data)
+    primary = _container(data, kind)
     image = _open(data, kind, limits)
     frames = _frames(image, limits)
     _decode(image, limits)
@@ -362,9 +413,15 @@ def scrub(data: bytes, limits: Limits | None = None) -> tuple[bytes, Receipt]:
     # After decoding: a PNG's chunks after the pixels are read only then.
     removed = findings(image, data, kind)
     notes: list[str] = []
-    if frames > 1:
+    if frames > 1 and kind == "HEIF":
+        notes.append(f"The file held {frames} pictures; only the one viewers show was kept.")
+    elif frames > 1:
         notes.append(f"The file had {frames} frames or pages; only the first was kept.")
+    if primary is not None:
+        image = _as_viewers_show(image, kind, primary, notes)
     orientation = image.getexif().get(0x0112, 1) if kind != "PNG" or "exif" in image.info else 1
+    if kind == "HEIF" and primary is not None and (primary.rotation or primary.mirror is not None):
+        orientation = 0  # pillow-heif turned it already; the receipt still says so
     try:
         # In place: an upright photo then costs no copy (the returned one would be a copy).
         ImageOps.exif_transpose(image, in_place=True)
