@@ -6,10 +6,11 @@
 #
 # postgresql and redis-server run the scaled suite on loopback; docker-compose validates
 # docker-compose.yml (no Docker engine is needed for that); chromium runs the browser suite;
-# exiftool judges the scrubbed images.
+# exiftool judges the scrubbed images; strace watches the servers' files during an upload, and
+# nginx checks and runs deploy/nginx.conf (tests/test_upload_no_disk.py, test_nginx_buffers.py).
 set -euo pipefail
 
-PACKAGES=(make postgresql redis-server docker-compose chromium libimage-exiftool-perl)
+PACKAGES=(make postgresql redis-server docker-compose chromium libimage-exiftool-perl strace nginx)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${PACKAGES[@]}"

@@ -17,6 +17,12 @@ from scrubroom.residency import refuse_to_start_on_errors  # noqa: E402
 
 refuse_to_start_on_errors()
 
+# Under Daphne, request bodies stay in memory, bounded, instead of going to Twisted's temporary
+# files: an original photo never reaches a disk (scrubroom/inmemory_bodies.py).
+from scrubroom import inmemory_bodies  # noqa: E402
+
+inmemory_bodies.install()
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 

@@ -11,6 +11,7 @@ from django.utils.csp import CSP
 from scrubroom import residency
 
 ALLOWED_CSP_SOURCES = {CSP.SELF, CSP.NONE}
+MEMORY_ONLY_UPLOADS = "uploads.handlers.MemoryOnlyUploadHandler"
 
 
 @register(Tags.security, deploy=True)
@@ -149,4 +150,50 @@ def check_redis_read_timeout(app_configs, **kwargs) -> list[CheckMessage]:
                     id="scrubroom.E020",
                 )
             )
+    return messages
+
+
+@register(Tags.security)
+def check_bodies_stay_in_memory(app_configs, **kwargs) -> list[CheckMessage]:
+    """The sizes that keep an upload off the disk agree with each other.
+
+    Daphne refuses a body over SCRUBROOM_REQUEST_MAX_BYTES (scrubroom/inmemory_bodies.py);
+    Django's ASGI handler copies what it lets through into a SpooledTemporaryFile that rolls
+    over to /tmp beyond FILE_UPLOAD_MAX_MEMORY_SIZE. A smaller spool puts originals on disk;
+    a request limit below the image limit refuses the images the form says it takes; and
+    Django's own upload handlers write files over 2.5 MB to /tmp.
+    """
+    request_limit = settings.SCRUBROOM_REQUEST_MAX_BYTES
+    spool = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    image_limit = settings.SCRUBROOM_UPLOAD_LIMITS["max_bytes"]
+    messages: list[CheckMessage] = []
+    if spool < request_limit:
+        messages.append(
+            Error(
+                f"FILE_UPLOAD_MAX_MEMORY_SIZE ({spool}) is below "
+                f"SCRUBROOM_REQUEST_MAX_BYTES ({request_limit}): a large upload would be "
+                "written to a temporary file.",
+                hint="Set FILE_UPLOAD_MAX_MEMORY_SIZE = SCRUBROOM_REQUEST_MAX_BYTES.",
+                id="scrubroom.E030",
+            )
+        )
+    if request_limit < image_limit:
+        messages.append(
+            Error(
+                f"SCRUBROOM_REQUEST_MAX_BYTES ({request_limit}) is below the image limit "
+                f"({image_limit}): images the form accepts "
+                "would be refused before they arrive.",
+                hint="Derive it from SCRUBROOM_UPLOAD_LIMITS['max_bytes'], as settings.py does.",
+                id="scrubroom.E031",
+            )
+        )
+    if list(settings.FILE_UPLOAD_HANDLERS) != [MEMORY_ONLY_UPLOADS]:
+        messages.append(
+            Error(
+                f"FILE_UPLOAD_HANDLERS is {list(settings.FILE_UPLOAD_HANDLERS)}: an upload "
+                "could be written to a temporary file.",
+                hint=f"Set FILE_UPLOAD_HANDLERS = [{MEMORY_ONLY_UPLOADS!r}].",
+                id="scrubroom.E032",
+            )
+        )
     return messages

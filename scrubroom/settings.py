@@ -434,6 +434,14 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Uploads stay in memory (never a temporary file), up to the image limit: uploads/handlers.py.
 FILE_UPLOAD_HANDLERS = ["uploads.handlers.MemoryOnlyUploadHandler"]
+# The largest request body any layer takes: an image at the limit and the form around it
+# (nginx's client_max_body_size in deploy/nginx.conf is the same 30 MB). Daphne keeps a body
+# in memory and answers a larger one with 413, reading no more of it (scrubroom/inmemory_bodies.py).
+SCRUBROOM_REQUEST_MAX_BYTES = SCRUBROOM_UPLOAD_LIMITS["max_bytes"] + 5 * 1024 * 1024
+# Django's ASGI handler copies each body into a SpooledTemporaryFile of this size, which rolls
+# over to a file in /tmp beyond it: no smaller than the largest body, so it never does
+# (scrubroom.E030 keeps the two together).
+FILE_UPLOAD_MAX_MEMORY_SIZE = SCRUBROOM_REQUEST_MAX_BYTES
 
 _email_host = env_str("SCRUBROOM_EMAIL_HOST")
 if _email_host:
