@@ -244,3 +244,58 @@ def test_a_heif_with_transparency_is_said_to_be_stored_as_png():
     assert receipt.output_format == "PNG"
     assert "Converted from HEIF to PNG." in receipt.notes
     assert not any("to JPEG" in note for note in receipt.notes)
+
+
+# --- real files the sweep of public test images found refused --------------------------------
+
+
+def premultiplied_grey_tiff() -> bytes:
+    """8-bit grey with associated (premultiplied) alpha, as libtiff's minisblack-2c-8b-alpha
+    test image: Pillow opens it as mode "La"."""
+    width, height = 8, 4
+    samples = bytes([100, 200] * (width * height))  # grey 100 under alpha 200, premultiplied
+    entries = [
+        (256, 3, 1, width),
+        (257, 3, 1, height),
+        (258, 3, 2, 0x00080008),  # two 8-bit samples, packed in the value field
+        (259, 3, 1, 1),
+        (262, 3, 1, 1),
+        (273, 4, 1, 8),
+        (277, 3, 1, 2),
+        (278, 3, 1, height),
+        (279, 4, 1, len(samples)),
+        (338, 3, 1, 1),  # ExtraSamples: associated alpha
+    ]
+    out = b"II*\x00" + struct.pack("<I", 8 + len(samples)) + samples
+    out += struct.pack("<H", len(entries))
+    for tag, kind, count, value in entries:
+        if tag == 258:
+            out += struct.pack("<HHIHH", tag, kind, count, 8, 8)
+        elif kind == 3:
+            out += struct.pack("<HHIHH", tag, kind, count, value, 0)
+        else:
+            out += struct.pack("<HHII", tag, kind, count, value)
+    return out + struct.pack("<I", 0)
+
+
+def test_a_premultiplied_alpha_tiff_is_accepted_with_its_transparency():
+    data = premultiplied_grey_tiff()
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.mode == "La"
+    output, receipt = scrub.scrub(data)
+    assert receipt.output_format == "PNG"
+    grey, alpha = decoded(output).getpixel((0, 0))
+    assert alpha == 200 and abs(grey - round(100 * 255 / 200)) <= 1
+
+
+def test_a_png_with_a_colour_profile_over_a_megabyte_is_accepted():
+    # Pillow's 1 MB default for compressed chunks refused a real Nikon PNG (1.6 MB profile).
+    import random
+
+    noise = random.Random(7).randbytes(1_600_000)  # incompressible: the chunk stays large
+    chunks = png_chunks(photo_png())
+    profile = b"big profile\x00\x00" + zlib.compress(noise)
+    chunks.insert(1, (b"iCCP", profile))
+    output, receipt = scrub.scrub(png_from(chunks))
+    assert decoded(output).size == (200, 150)
+    assert receipt.output_format == "PNG"

@@ -16,7 +16,7 @@ import re
 import struct
 from dataclasses import asdict, dataclass, field
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 
 from uploads import colour, isobmff
 from uploads.findings import findings, hides_markup
@@ -129,10 +129,19 @@ def identify(data: bytes) -> str:
 # --- decoding and encoding -----------------------------------------------------------------
 
 
+# A PNG's compressed chunks (its colour profile among them) may inflate to this much each,
+# and all of them together to the second figure: Pillow's 1 MB default refused a real
+# Nikon photo whose profile is 1.6 MB. The worker's memory limit still bounds everything.
+PNG_CHUNK_LIMIT = 8 * 1024 * 1024
+PNG_CHUNKS_LIMIT = 32 * 1024 * 1024
+
+
 def _open(data: bytes, kind: str, limits: Limits) -> Image.Image:
     if len(data) > limits.max_bytes:
         raise Refused(f"The file is larger than {human_size(limits.max_bytes)}.")
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    PngImagePlugin.MAX_TEXT_CHUNK = PNG_CHUNK_LIMIT
+    PngImagePlugin.MAX_TEXT_MEMORY = PNG_CHUNKS_LIMIT
     if kind == "HEIF":
         _register_heif()
     try:
@@ -170,7 +179,7 @@ def _decode(image: Image.Image, limits: Limits) -> None:
 
 
 # The coded items we let each decoder reach as a primary picture.
-HEIF_ITEMS = {"hvc1", "grid", "iden"}
+HEIF_ITEMS = {"hvc1", "grid", "iden", "iovl"}
 AVIF_ITEMS = {"av01", "grid"}
 
 
@@ -261,6 +270,8 @@ def _normalise(image: Image.Image) -> tuple[Image.Image, str, list[str]]:
         image = image.convert("L")
     elif mode == "PA":
         image = image.convert("RGBA")
+    elif mode in {"La", "RGBa"}:  # premultiplied (some TIFFs): back to straight alpha
+        image = image.convert("LA" if mode == "La" else "RGBA")
     elif mode not in {"L", "LA", "RGB", "RGBA"}:
         image = image.convert("RGB")
     if image.mode in {"LA", "RGBA"}:
