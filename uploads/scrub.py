@@ -70,7 +70,7 @@ OPENED_AS = {"JPEG": {"JPEG", "MPO"}}
 PROFILE_WORDS = {
     colour.CONVERTED: "the colour profile (colours converted to standard sRGB)",
     colour.ALREADY_SRGB: "the colour profile (already standard sRGB: colours unchanged)",
-    colour.UNUSABLE: "an unreadable colour profile (ignored)",
+    colour.UNUSABLE: "a colour profile that could not be used (ignored)",
 }
 
 
