@@ -134,3 +134,34 @@ def test_a_refused_file_says_why_in_the_widget(alices_cookie, chromium, live_ser
         assert page.locator("input[name=uploads]").input_value() == ""
     finally:
         context.close()
+
+
+def test_a_busy_scrubber_is_retried_by_the_page(alices_cookie, chromium, live_server, settings):
+    # The live server runs in this process: holding its only scrub slot here makes the real
+    # view answer "busy" (503, Retry-After), and the page must send the file again itself.
+    from uploads import pipeline
+
+    settings.SCRUBROOM_SCRUBS_PER_PROCESS = 1
+    settings.SCRUBROOM_SCRUB_WAIT_SECONDS = 0
+    context = signed_in_context(chromium, live_server, alices_cookie)
+    page = context.new_page()
+    try:
+        page.goto("/cases/new/")
+        slot = pipeline.slots.hold()
+        slot.__enter__()
+        try:
+            page.set_input_files(
+                "input[name=images]",
+                files=[{"name": "IMG_2042.jpg", "mimeType": "image/jpeg", "buffer": gps_photo()}],
+            )
+            retrying = page.locator(".draft .retrying")
+            retrying.wait_for()
+            assert retrying.inner_text() == pipeline.BUSY
+            assert page.locator(".draft .receipt").count() == 0
+        finally:
+            slot.__exit__(None, None, None)
+        page.locator(".draft .receipt").wait_for()  # the retry went through by itself
+        assert page.locator(".draft .retrying, .draft .error").count() == 0
+        assert page.locator("input[name=uploads]").input_value().isdigit()
+    finally:
+        context.close()
