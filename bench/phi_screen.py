@@ -20,8 +20,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrubroom.settings")
-os.environ.setdefault("SCRUBROOM_DEBUG", "1")
+if "django.conf" not in sys.modules:
+    # Run as a script. Imported by the test suite, Django is set up already, and setting
+    # SCRUBROOM_DEBUG here would leak into every server process the suite starts later.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrubroom.settings")
+    os.environ.setdefault("SCRUBROOM_DEBUG", "1")
 
 import django  # noqa: E402
 
