@@ -29,12 +29,6 @@ def photo() -> bytes:
     return out.getvalue()
 
 
-def slow_png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (7000, 6000), (90, 90, 90)).save(out, "PNG", compress_level=1)
-    return out.getvalue()
-
-
 def test_a_decoder_that_crashes_blames_the_file_not_memory(monkeypatch):
     # The child dies of SIGSEGV, as a decoder bug on a hostile file would make it.
     original = pipeline._server.fork
@@ -51,11 +45,36 @@ def test_a_decoder_that_crashes_blames_the_file_not_memory(monkeypatch):
     assert not isinstance(refusal.value, pipeline.ScrubberUnavailable)
 
 
-def test_a_file_that_uses_up_its_cpu_time_is_too_slow_not_too_big(monkeypatch):
-    monkeypatch.setattr(pipeline, "CPU_SECONDS", 1)  # decoding 42 MP takes longer
+def test_a_child_stopped_by_its_cpu_limit_is_too_slow_not_too_big(monkeypatch):
+    # SIGXCPU is what the kernel sends at the CPU limit's soft value.
+    original = pipeline._server.fork
+
+    def fork_then_limit(job, connection, status):
+        pid = original(job, connection, status)
+        os.kill(pid, signal.SIGXCPU)
+        return pid
+
+    monkeypatch.setattr(pipeline._server, "fork", fork_then_limit)
     with pytest.raises(Refused) as refusal:
-        pipeline.scrub(slow_png())
+        pipeline.scrub(photo())
     assert str(refusal.value) == pipeline.TOO_SLOW
+
+
+def test_the_cpu_limit_signals_before_it_kills():
+    # Soft below hard: SIGXCPU (read as "too slow") comes first. Equal limits would go
+    # straight to SIGKILL, which reads as the kernel's memory killer.
+    import subprocess
+    import sys
+
+    script = (
+        "import resource; from uploads.worker import limit; limit(2**31, 5); "
+        "print(*resource.getrlimit(resource.RLIMIT_CPU))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    soft, hard = (int(value) for value in result.stdout.split())
+    assert soft == 5 and hard > soft
 
 
 def test_a_stopped_fork_server_is_replaced_within_the_fork_timeout(monkeypatch):
