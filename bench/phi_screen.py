@@ -1,20 +1,35 @@
-"""Precision and recall of the PHI screen (the phi package) on a labelled set.
+"""Recall, precision and cost of the PHI screen (the phi package) on labelled sets.
 
-    .venv/bin/python bench/phi_screen.py [-v] [SET.jsonl ...]
+    .venv/bin/python bench/phi_screen.py [-v] [--no-cost] [SET.jsonl ...]
 
-Each line of the set is {"text": …, "spans": [{"kind": …, "text": …}]}; half the lines carry
-identifiers, half are clinical text dense with numbers that are not identifiers. A labelled
-span counts as found when any finding overlaps it (the kind is the reason shown to the
-author, reported separately as kind agreement). A finding is a true positive when it
-overlaps a labelled span. Goals: recall ≥ 0.95 on structured identifiers, ≥ 0.80 on names,
-precision ≥ 0.80. The last line is the headline.
+Each line of a set is {"text": …, "spans": [{"kind": …, "text": …, "start"?: …}]}. Labels:
+in-scope identifiers (name, place, address, postcode, date, phone, email, url, ip, id and the
+older record_number / national_id / ward_bed, age over 89), `quasi` (a hospital, a rare
+occupation…), and `colleague` / `clinician` (a member or a doctor named: not against the
+post). Lines with no label at all are ordinary writing.
+
+- An identifier is *blocked* when a finding of level "identifier" overlaps it, *flagged*
+  when any finding does (a quasi warning only asks the author). Recall is blocked / labelled.
+- Precision counts identifier-level findings: true when they overlap an in-scope label.
+- A clean line is flagged when anything at all is found in it (goal: none).
+- Cost: a 2,000-character post and the worst of hostile inputs at the form's 20,000-character
+  limit, in ms, side by side with a baseline run on the same text in the same process (one
+  pass of a word regex: the least any screen of words must pay). Goals ≤ 20 ms and ≤ 200 ms.
+
+Goals on unseen text (issue 19): recall ≥ 0.90, precision ≥ 0.80, no clean line flagged.
+The sets: bench/phi_labelled.jsonl and phi_heldout*.jsonl shaped the rules (tuning sets);
+bench/blind/ holds sets written by someone who had not read the rules, measured once (see
+bench/blind/README.md), then tuning sets too.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import statistics
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -32,19 +47,38 @@ django.setup()
 
 import phi  # noqa: E402
 
-NAMES = {"name"}
+IN_SCOPE = {
+    "name", "place", "address", "postcode", "date", "phone", "email", "url", "ip", "id",
+    "age", "record_number", "national_id", "ward_bed",
+}  # fmt: skip
+QUASI_LABELS = {"quasi"}
+NEUTRAL = {"colleague", "clinician"}
+# The colleagues of the blind sets' forum (their writer was given these members).
+BLIND_COLLEAGUES = frozenset(
+    ["raman", "whitcombe", "adeyemi", "ortega", "baptiste", "zhang", "lindgren", "osei"]
+)
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def evaluate(path: Path, *, show_misses: bool = False) -> dict:
-    found_by_kind: Counter[str] = Counter()
-    total_by_kind: Counter[str] = Counter()
-    kind_agrees = 0
+def _labels(item: dict) -> list[tuple[int, int, str]]:
+    text = item["text"]
+    labelled = []
+    for span in item["spans"]:
+        start = span["start"] if "start" in span else text.index(span["text"])
+        labelled.append((start, start + len(span["text"]), span["kind"]))
+    return labelled
+
+
+def evaluate(path: Path, *, colleagues: frozenset[str] = frozenset()) -> dict:
+    blocked: Counter[str] = Counter()
+    flagged: Counter[str] = Counter()
+    total: Counter[str] = Counter()
     true_findings = false_findings = 0
-    negatives_flagged = negatives = 0
+    clean_flagged = clean = 0
+    quasi_warned = quasi_total = colleagues_blocked = colleagues_total = 0
     misses: list[str] = []
     false_alarms: list[str] = []
     for line in path.read_text().splitlines():
@@ -52,61 +86,72 @@ def evaluate(path: Path, *, show_misses: bool = False) -> dict:
             continue
         item = json.loads(line)
         text = item["text"]
-        labelled = []
-        for span in item["spans"]:
-            start = text.index(span["text"])
-            labelled.append((start, start + len(span["text"]), span["kind"]))
-        findings = phi.scan(text)
+        labelled = _labels(item)
+        findings = phi.scan(text, colleagues)
         for start, end, kind in labelled:
-            total_by_kind[kind] += 1
             hits = [f for f in findings if overlaps((f.start, f.end), (start, end))]
-            if hits:
-                found_by_kind[kind] += 1
-                kind_agrees += any(f.kind == kind for f in hits)
+            if kind in QUASI_LABELS:
+                quasi_total += 1
+                quasi_warned += bool(hits)
+                continue
+            if kind in NEUTRAL:
+                colleagues_total += 1
+                colleagues_blocked += any(f.level == phi.IDENTIFIER for f in hits)
+                continue
+            kind = "id" if kind in ("record_number", "national_id") else kind
+            total[kind] += 1
+            if any(f.level == phi.IDENTIFIER for f in hits):
+                blocked[kind] += 1
             else:
                 misses.append(f"{kind}: {text[start:end]!r} in {text!r}")
-        for finding in findings:
-            if any(overlaps((finding.start, finding.end), (s, e)) for s, e, _ in labelled):
+            flagged[kind] += bool(hits)
+        for f in findings:
+            if f.level != phi.IDENTIFIER:
+                if not labelled:
+                    false_alarms.append(f"({f.kind}) {f.text!r} in {text!r}")
+                continue
+            if any(overlaps((f.start, f.end), (s, e)) for s, e, k in labelled if k in IN_SCOPE):
                 true_findings += 1
             else:
                 false_findings += 1
-                false_alarms.append(f"{finding.kind}: {finding.text!r} in {text!r}")
+                false_alarms.append(f"{f.kind}: {f.text!r} in {text!r}")
         if not labelled:
-            negatives += 1
-            negatives_flagged += bool(findings)
-    structured = [kind for kind in total_by_kind if kind not in NAMES]
-    result = {
-        "recall_structured": sum(found_by_kind[k] for k in structured)
-        / max(1, sum(total_by_kind[k] for k in structured)),
-        "recall_names": sum(found_by_kind[k] for k in NAMES)
-        / max(1, sum(total_by_kind[k] for k in NAMES)),
+            clean += 1
+            clean_flagged += bool(findings)
+    names = ("name",)
+    return {
+        "recall": sum(blocked.values()) / max(1, sum(total.values())),
+        "recall_flagged": sum(flagged.values()) / max(1, sum(total.values())),
+        "recall_names": sum(blocked[k] for k in names) / max(1, sum(total[k] for k in names)),
+        "recall_structured": sum(blocked[k] for k in total if k not in names)
+        / max(1, sum(total[k] for k in total if k not in names)),
         "precision": true_findings / max(1, true_findings + false_findings),
-        "kind_agreement": kind_agrees / max(1, sum(found_by_kind.values())),
-        "negatives": negatives,
-        "negatives_flagged": negatives_flagged,
-        "by_kind": {
-            kind: (found_by_kind[kind], total_by_kind[kind]) for kind in sorted(total_by_kind)
-        },
+        "clean": clean,
+        "clean_flagged": clean_flagged,
+        "quasi": (quasi_warned, quasi_total),
+        "colleagues": (colleagues_blocked, colleagues_total),
+        "by_kind": {k: (blocked[k], flagged[k], total[k]) for k in sorted(total)},
         "misses": misses,
         "false_alarms": false_alarms,
     }
-    return result
 
 
-def report(path: Path, label: str) -> dict:
-    result = evaluate(path)
+def report(path: Path, label: str, colleagues: frozenset[str] = frozenset()) -> dict:
+    result = evaluate(path, colleagues=colleagues)
     print(f"{label}: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    print("  recall by kind (found / labelled):")
-    for kind, (found, total) in result["by_kind"].items():
-        print(f"    {kind:<14} {found:>4} / {total:<4} {found / total:.3f}")
+    print("  recall by kind (blocked / warned or blocked / labelled):")
+    for kind, (hit, any_hit, count) in result["by_kind"].items():
+        print(f"    {kind:<14} {hit:>4} / {any_hit:>4} / {count:<4} {hit / count:.3f}")
+    warned, quasi_total = result["quasi"]
+    wrong, neutral = result["colleagues"]
+    print(f"  quasi-identifiers warned: {warned} / {quasi_total}")
+    print(f"  colleagues and clinicians blocked: {wrong} / {neutral}")
+    print(f"  clean lines flagged (anything found): {result['clean_flagged']} / {result['clean']}")
     print(
-        f"  clinical lines with no identifier flagged: "
-        f"{result['negatives_flagged']} / {result['negatives']}"
-    )
-    print(f"  kind agreement on found spans: {result['kind_agreement']:.3f}")
-    print(
-        f"  recall_structured={result['recall_structured']:.3f} "
-        f"recall_names={result['recall_names']:.3f} precision={result['precision']:.3f}"
+        f"  recall={result['recall']:.3f} (warned or blocked {result['recall_flagged']:.3f}) "
+        f"recall_names={result['recall_names']:.3f} "
+        f"recall_structured={result['recall_structured']:.3f} "
+        f"precision={result['precision']:.3f}"
     )
     if "-v" in sys.argv:
         for line in result["misses"]:
@@ -116,28 +161,82 @@ def report(path: Path, label: str) -> dict:
     return result
 
 
+# Hostile inputs: runs that made the old patterns backtrack (each was seconds at 20 kB), and
+# runs of what triggers and lists look at.
+HOSTILE_UNITS = [
+    "a.", "1.", "12.", "www.", "O'", "A", "1", ".", "-", "'", " ", "Mr ", "son ", "É", "a",
+    "1 ", "1-", "a-", "A ", "Aa ", "AAA ", "a@", "1/", ":", "0:", "a1", "Mr A", "9", "+1 ",
+    "MR ", "lives in ", "from ", "St ", "Hospital ", "John ", "JOHN SMITH ", "1/1", "12/12 ",
+    "+41 (0)", "(0)", "GB82 ", "4111 ", "ninety-", "a, ", "A. ", "//a.", "http://", "x@y.",
+    "Re: ", "ABC, ", "Ó ", "\u00e9\u00e9 ", "daughter ", "the ", "00000 ", "A-", "-A",
+]  # fmt: skip
+LIMIT = 20_000
+
+
+def _median_ms(function, text: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function(text)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _baseline(text: str) -> None:
+    for _ in re.finditer(r"\w+", text):
+        pass
+
+
+def hostile_texts() -> list[tuple[str, str]]:
+    return [(unit, (unit * (LIMIT // len(unit) + 1))[:LIMIT]) for unit in HOSTILE_UNITS]
+
+
+def cost(sets: list[Path]) -> dict:
+    prose = " ".join(
+        json.loads(line)["text"] for path in sets for line in path.read_text().splitlines()
+    )
+    post = prose[:2000]
+    typical = _median_ms(phi.scan, post, 30)
+    typical_base = _median_ms(_baseline, post, 30)
+    worst = (0.0, "", 0.0)
+    for unit, text in hostile_texts():
+        spent = _median_ms(phi.scan, text, 3)
+        if spent > worst[0]:
+            worst = (spent, unit, _median_ms(_baseline, text, 3))
+    limit_prose = (prose * (LIMIT // max(1, len(prose)) + 1))[:LIMIT]
+    long_post = _median_ms(phi.scan, limit_prose, 3)
+    print(
+        f"cost: 2,000-character post {typical:.1f} ms (baseline {typical_base:.2f} ms, "
+        f"ratio {typical / typical_base:.0f}); 20,000 characters of prose {long_post:.0f} ms; "
+        f"worst hostile input at 20,000 characters {worst[0]:.0f} ms ({worst[1]!r} repeated; "
+        f"baseline {worst[2]:.1f} ms, ratio {worst[0] / max(worst[2], 0.001):.0f})"
+    )
+    return {"typical_ms": typical, "worst_ms": worst[0], "worst_unit": worst[1]}
+
+
 def main() -> int:
     args = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    bench = ROOT / "bench"
     if args:
-        sets = [(Path(arg), "labelled set") for arg in args]
+        sets = [(Path(arg), "labelled set", BLIND_COLLEAGUES) for arg in args]
     else:
-        # The first three sets shaped the patterns (each "heldout" set began as held out, then
-        # its misses were studied and fixed, so it is a tuning set now). phi_heldout3.jsonl was
-        # written afterwards by someone who had not read the rules, and is never used to tune:
-        # its figures are the honest ones. When it too has been tuned on, write a new one.
         sets = [
-            (ROOT / "bench" / "phi_labelled.jsonl", "tuning set"),
-            (ROOT / "bench" / "phi_heldout.jsonl", "tuning set (formerly held out)"),
-            (ROOT / "bench" / "phi_heldout2.jsonl", "tuning set (formerly held out)"),
-            (ROOT / "bench" / "phi_heldout3.jsonl", "held-out set"),
+            (bench / "phi_labelled.jsonl", "tuning set", frozenset()),
+            (bench / "phi_heldout.jsonl", "tuning set", frozenset()),
+            (bench / "phi_heldout2.jsonl", "tuning set", frozenset()),
+            (bench / "phi_heldout3.jsonl", "tuning set", frozenset()),
         ]
-    results = [report(path, label) for path, label in sets]
-    last = results[-1]
-    print(
-        f"phi_screen: recall_structured={last['recall_structured']:.3f} "
-        f"recall_names={last['recall_names']:.3f} precision={last['precision']:.3f}"
-        + (" (held-out)" if not args else "")
-    )
+        for path in sorted((bench / "blind").glob("*.jsonl")):
+            sets.append((path, "blind set (see bench/blind/README.md)", BLIND_COLLEAGUES))
+    results = [report(path, label, colleagues) for path, label, colleagues in sets]
+    for (path, _, _), result in zip(sets, results, strict=True):
+        print(
+            f"phi_screen: {path.name}: recall={result['recall']:.3f} "
+            f"precision={result['precision']:.3f} "
+            f"clean flagged={result['clean_flagged']}/{result['clean']}"
+        )
+    if "--no-cost" not in sys.argv:
+        cost([path for path, _, _ in sets])
     return 0
 
 

@@ -31,7 +31,7 @@ from forum.models import (
 )
 from forum.permissions import check_can_mark_helpful, check_can_reply, check_is_author
 from live import broadcast
-from members.models import User
+from members.models import Profile, User
 from review import queue
 from review.models import ReviewItem
 from uploads import actions as upload_actions
@@ -42,23 +42,63 @@ type Post = Case | Reply | Outcome
 
 
 class IdentifiersFound(Exception):
-    """The PHI screen found possible identifiers; nothing was saved."""
+    """The PHI screen found possible identifiers, or warnings not yet acknowledged; nothing
+    was saved. `findings` holds both levels (never colleagues), per field."""
 
     def __init__(self, findings: dict[str, list[phi.Finding]]) -> None:
         super().__init__(f"possible identifiers in {', '.join(findings)}")
         self.findings = findings
+        self.warnings_only = not any(phi.blocking(found) for found in findings.values())
 
 
-def screen(fields: dict[str, str], *, justification: str) -> list[dict[str, Any]]:
-    """Findings as stored with a held post; raises when there are findings to justify."""
-    findings = phi.scan_fields(fields)
-    if findings and not justification.strip():
-        raise IdentifiersFound(findings)
-    return [
-        {"field": field, **finding.as_dict()}
-        for field, found in findings.items()
-        for finding in found
-    ]
+def colleague_surnames(fields: dict[str, str]) -> frozenset[str]:
+    """Members' surnames among the names the texts mention ("Mr Lindqvist"): only those
+    words are looked up, so the cost follows the text, not the size of the membership."""
+    words: set[str] = set()
+    for text in fields.values():
+        words |= phi.name_words(text or "")
+    if not words:
+        return frozenset()
+    match = Q()
+    for word in sorted(words)[:50]:
+        match |= Q(full_name__iendswith=f" {word}") | Q(full_name__iexact=word)
+    names = Profile.objects.filter(match, user__status=User.Status.VERIFIED).values_list(
+        "full_name", flat=True
+    )
+    return frozenset(name.split()[-1].lower() for name in names if name.split()) & words
+
+
+def screen(
+    fields: dict[str, str], *, justification: str, acknowledged: bool = False
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(findings stored with a held post, warnings the author acknowledged).
+
+    Raises IdentifiersFound when an identifier has no justification, or when quasi-
+    identifiers (a named hospital, a rare occupation…) were not acknowledged: the author sees
+    them first either way. Colleagues are only marked, never held against the post.
+    """
+    found = phi.scan_fields(fields, colleague_surnames(fields))
+    found = {
+        field: [f for f in findings if f.level != phi.COLLEAGUE]
+        for field, findings in found.items()
+    }
+    found = {field: findings for field, findings in found.items() if findings}
+    blocking = {field: phi.blocking(findings) for field, findings in found.items()}
+    warnings = {field: phi.warnings(findings) for field, findings in found.items()}
+    justified = bool(justification.strip())
+    if any(blocking.values()) and not justified:
+        raise IdentifiersFound(found)
+    if any(warnings.values()) and not (acknowledged or justified):
+        raise IdentifiersFound(found)
+
+    def stored(per_field: dict[str, list[phi.Finding]]) -> list[dict[str, Any]]:
+        return [
+            {"field": field, **finding.as_dict()}
+            for field, findings in per_field.items()
+            for finding in findings
+        ]
+
+    return stored(blocking), stored(warnings)
 
 
 CASE_CONTENT = (
@@ -93,9 +133,14 @@ def _set_tags(case: Case, names: Iterable[str]) -> None:
     case.tags.set(tags)
 
 
-def _hold(post: Post, findings: list[dict[str, Any]], justification: str) -> None:
+def _hold(
+    post: Post, screened: tuple[list[dict[str, Any]], list[dict[str, Any]]], justification: str
+) -> None:
     """Held when the screen found something the author justified; published otherwise (a
-    post already waiting for review keeps waiting: an edit does not skip the moderator)."""
+    post already waiting for review keeps waiting: an edit does not skip the moderator).
+    Warnings the author acknowledged stay with the post, for its moderators."""
+    findings, warnings = screened
+    post.acknowledged_warnings = warnings
     if findings:
         post.state = PostState.HELD
         post.held_findings = findings
@@ -118,6 +163,8 @@ def _keep_review_current(post: Post, *, new: bool = False) -> None:
     evidence = post.as_evidence()
     if held:
         evidence |= {"findings": post.held_findings, "justification": post.held_justification}
+    if post.acknowledged_warnings:
+        evidence["warnings"] = post.acknowledged_warnings
     item = None if new else queue.open_item_for(post)
     if item is not None:
         flagged = item.kind == ReviewItem.Kind.FLAGGED_POST or item.flags.exists()
@@ -179,13 +226,14 @@ def create_case(
     data: dict[str, Any],
     tags: Iterable[str] = (),
     justification: str = "",
+    acknowledged: bool = False,
     images: Iterable[Upload] = (),
 ) -> Case:
     """Publish a case (or hold it for review, see the module docstring).
 
     `data` holds CASE_CONTENT; the form has checked both attestations before calling.
     """
-    findings = screen(_screened_text(data), justification=justification)
+    findings = screen(_screened_text(data), justification=justification, acknowledged=acknowledged)
     now = timezone.now()
     case = Case(
         author=author,
@@ -224,11 +272,12 @@ def edit_case(
     data: dict[str, Any],
     tags: Iterable[str] = (),
     justification: str = "",
+    acknowledged: bool = False,
     images: Iterable[Upload] = (),
 ) -> Case:
     lock_post(case)
     check_is_author(by, case)
-    findings = screen(_screened_text(data), justification=justification)
+    findings = screen(_screened_text(data), justification=justification, acknowledged=acknowledged)
     Revision.objects.create(case=case, part="case", edited_by=by, content=_case_content(case))
     moved = specialty is not None and specialty.pk != case.specialty_id
     for name in CASE_CONTENT:
@@ -285,12 +334,14 @@ def _tombstone_case(case: Case) -> None:
 
 
 @transaction.atomic
-def post_outcome(case: Case, *, by: User, text: str, justification: str = "") -> Outcome:
+def post_outcome(
+    case: Case, *, by: User, text: str, justification: str = "", acknowledged: bool = False
+) -> Outcome:
     """Post or update the case's outcome follow-up (M&M-style learning), at any time. It is
     screened, held and reviewed on its own, like a reply: the case's state is not touched."""
     lock_post(case)
     check_is_author(by, case)
-    findings = screen({"outcome": text}, justification=justification)
+    findings = screen({"outcome": text}, justification=justification, acknowledged=acknowledged)
     now = timezone.now()
     outcome = Outcome.objects.select_for_update(no_key=True).filter(case=case).first()
     new = outcome is None
@@ -345,10 +396,15 @@ def create_reply(
     quotes: Reply | None = None,
     coi_disclosure: str = "",
     justification: str = "",
+    acknowledged: bool = False,
     images: Iterable[Upload] = (),
 ) -> Reply:
     check_can_reply(author, case)
-    findings = screen({"body": body, "coi_disclosure": coi_disclosure}, justification=justification)
+    findings = screen(
+        {"body": body, "coi_disclosure": coi_disclosure},
+        justification=justification,
+        acknowledged=acknowledged,
+    )
     if quotes is not None and (quotes.case_id != case.pk or not quotes.is_published):
         quotes = None  # only a published reply in the same thread can be quoted
     now = timezone.now()
@@ -383,11 +439,21 @@ def _count_published_reply(case: Case, delta: int, *, now=None) -> None:
 
 @transaction.atomic
 def edit_reply(
-    reply: Reply, *, by: User, body: str, coi_disclosure: str = "", justification: str = ""
+    reply: Reply,
+    *,
+    by: User,
+    body: str,
+    coi_disclosure: str = "",
+    justification: str = "",
+    acknowledged: bool = False,
 ) -> Reply:
     lock_post(reply)
     check_is_author(by, reply)
-    findings = screen({"body": body, "coi_disclosure": coi_disclosure}, justification=justification)
+    findings = screen(
+        {"body": body, "coi_disclosure": coi_disclosure},
+        justification=justification,
+        acknowledged=acknowledged,
+    )
     Revision.objects.create(
         reply=reply,
         part="reply",

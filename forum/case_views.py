@@ -53,10 +53,17 @@ def _labels(form) -> dict[str, str]:
     return {name: str(field.label) for name, field in form.fields.items()}
 
 
-def findings_context(form, findings: dict[str, list[phi.Finding]]) -> list[dict[str, Any]]:
+class FieldFindings(list):
+    """The fields with findings, and whether any blocks the post or only asks the author."""
+
+    has_identifiers: bool = False
+    has_warnings: bool = False
+
+
+def findings_context(form, findings: dict[str, list[phi.Finding]]) -> FieldFindings:
     """Per field with findings: its label, its text cut into highlighted pieces, the reasons."""
     labels = _labels(form)
-    return [
+    context = FieldFindings(
         {
             "field": name,
             "label": labels.get(name, name),
@@ -64,7 +71,11 @@ def findings_context(form, findings: dict[str, list[phi.Finding]]) -> list[dict[
             "findings": found,
         }
         for name, found in findings.items()
-    ]
+    )
+    every = [finding for found in findings.values() for finding in found]
+    context.has_identifiers = bool(phi.blocking(every))
+    context.has_warnings = bool(phi.warnings(every))
+    return context
 
 
 def take_images(request: MemberRequest):
@@ -210,6 +221,7 @@ def case_new(request: MemberRequest) -> HttpResponse:
             data=_case_data(form),
             tags=form.cleaned_data["tags"],
             justification=form.cleaned_data["justification"],
+            acknowledged=form.cleaned_data["acknowledge_warnings"],
             images=drafts_for(request, form),
         ),
     )
@@ -341,6 +353,7 @@ def case_edit(request: MemberRequest, pk: int) -> HttpResponse:
             data=_case_data(form),
             tags=form.cleaned_data["tags"],
             justification=form.cleaned_data["justification"],
+            acknowledged=form.cleaned_data["acknowledge_warnings"],
             images=drafts_for(request, form),
         ),
     )
@@ -371,6 +384,7 @@ def case_outcome(request: MemberRequest, pk: int) -> HttpResponse:
             by=request.user,
             text=form.cleaned_data["outcome"],
             justification=form.cleaned_data["justification"],
+            acknowledged=form.cleaned_data["acknowledge_warnings"],
         ),
     )
     if saved is not None:
@@ -427,6 +441,7 @@ def reply_create(request: MemberRequest, pk: int) -> HttpResponse:
                 quotes=quoted,
                 coi_disclosure=form.cleaned_data["coi_disclosure"],
                 justification=form.cleaned_data["justification"],
+                acknowledged=form.cleaned_data["acknowledge_warnings"],
                 images=drafts_for(request, form),
             )
 
@@ -463,6 +478,7 @@ def reply_edit(request: MemberRequest, pk: int) -> HttpResponse:
             body=form.cleaned_data["body"],
             coi_disclosure=form.cleaned_data["coi_disclosure"],
             justification=form.cleaned_data["justification"],
+            acknowledged=form.cleaned_data["acknowledge_warnings"],
         ),
     )
     if saved is not None:

@@ -39,6 +39,11 @@ class ScreenedForm(forms.Form):
             "Only if you are sure: the post waits, unpublished, until a moderator has read it."
         ),
     )
+    acknowledge_warnings = forms.BooleanField(
+        label=_("I have checked the warnings: with this case they don't identify anyone"),
+        required=False,
+        help_text=_("The post is published; its moderators see the warnings you checked."),
+    )
 
 
 class WithImagesForm(ScreenedForm):

@@ -78,6 +78,9 @@ class ModeratedPost(models.Model):
     # Why the author sent a screened post for review, and what the screen found.
     held_justification = models.TextField(blank=True)
     held_findings = models.JSONField(default=list, blank=True)
+    # Quasi-identifiers the screen warned about and the author acknowledged ("a named
+    # hospital"): published, and shown to the post's moderators.
+    acknowledged_warnings = models.JSONField(default=list, blank=True)
     # Why a moderator hid or returned it: shown on the tombstone, or to the author.
     moderation_reason = models.TextField(blank=True)
     # Who hid it (null: the flag rule, pending review), and whether the hide only waits for

@@ -22,14 +22,33 @@ rules, one module per family of identifiers, and their order; phi/words/ the wor
 """
 
 from phi.rules.contact import forget_own_hosts
-from phi.screen import KINDS, PRIORITY, Finding, highlight, scan, scan_fields
+from phi.rules.people import name_words
+from phi.screen import (
+    COLLEAGUE,
+    IDENTIFIER,
+    KINDS,
+    PRIORITY,
+    QUASI,
+    Finding,
+    blocking,
+    highlight,
+    scan,
+    scan_fields,
+    warnings,
+)
 
 __all__ = [
+    "COLLEAGUE",
+    "IDENTIFIER",
     "KINDS",
     "PRIORITY",
+    "QUASI",
     "Finding",
+    "blocking",
     "forget_own_hosts",
     "highlight",
+    "name_words",
     "scan",
     "scan_fields",
+    "warnings",
 ]

@@ -102,7 +102,7 @@ CLINICAL = [
 
 @pytest.mark.parametrize(("kind", "text", "identifier"), FOUND)
 def test_every_kind_is_found(kind, text, identifier):
-    findings = phi.scan(text)
+    findings = phi.blocking(phi.scan(text))
     assert [(f.kind, f.text) for f in findings] == [(kind, identifier)]
     finding = findings[0]
     assert text[finding.start : finding.end] == identifier
@@ -138,18 +138,26 @@ def test_the_labelled_set_meets_the_goals():
     assert result["precision"] >= 0.80
 
 
+@pytest.mark.django_db
 def test_phi_scan_prints_json_findings(monkeypatch, capsys):
     text = "Mr Okafor, seen 14 March, MRN 00482913. POD 3."
     monkeypatch.setattr(sys, "stdin", io.StringIO(text))
     call_command("phi_scan")
     findings = json.loads(capsys.readouterr().out)
     assert findings == [
-        {"start": 0, "end": 9, "kind": "name", "text": "Mr Okafor"},
-        {"start": 16, "end": 24, "kind": "date", "text": "14 March"},
-        {"start": 30, "end": 38, "kind": "record_number", "text": "00482913"},
+        {"start": 0, "end": 9, "kind": "name", "level": "identifier", "text": "Mr Okafor"},
+        {"start": 16, "end": 24, "kind": "date", "level": "identifier", "text": "14 March"},
+        {
+            "start": 30,
+            "end": 38,
+            "kind": "record_number",
+            "level": "identifier",
+            "text": "00482913",
+        },
     ]
 
 
+@pytest.mark.django_db
 def test_phi_scan_prints_an_empty_list_for_clean_text(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO(CLINICAL[0]))
     call_command("phi_scan")
@@ -173,7 +181,10 @@ def test_a_case_with_identifiers_comes_back_intact_and_unpublished(client_for, a
     assert f">\n{IDENTIFYING}</textarea>" in page or f">{IDENTIFYING}</textarea>" in page
     assert "Considering posterior component separation" in page
     # Each finding highlighted with its reason.
-    assert '<mark data-kind="name" title="a personal name">Mr Dawson</mark>' in page
+    assert (
+        '<mark data-kind="name" data-level="identifier" title="a personal name">Mr Dawson</mark>'
+        in page
+    )
     assert '<mark data-kind="date"' in page and '<mark data-kind="ward_bed"' in page
     assert "Why this is not identifying" in page
 
@@ -259,3 +270,72 @@ def test_an_edit_with_identifiers_keeps_the_published_version(
     alices_case.refresh_from_db()
     assert "Mr Smith" not in alices_case.question
     assert alices_case.state == PostState.PUBLISHED
+
+
+# Two levels: quasi-identifiers are acknowledged, colleagues are members --------------------
+
+
+def test_a_warning_comes_back_once_then_publishes_when_checked(alices_case, client_for, bob, dave):
+    url = f"/cases/{alices_case.pk}/replies/"
+    body = "We saw the same at Leeds General Infirmary: a Lichtenstein held."
+    first = client_for(bob).post(url, {"body": body})
+    assert first.status_code == 400
+    assert not Reply.objects.exists()
+    page = first.content.decode()
+    assert "Check these before posting: nothing was posted yet" in page
+    assert 'data-level="quasi"' in page and body in page
+    assert 'name="acknowledge_warnings"' in page
+    assert "Why this is not identifying" not in page  # nothing to justify to a moderator
+
+    second = client_for(bob).post(url, {"body": body, "acknowledge_warnings": "on"})
+    assert second.status_code == 302
+    reply = Reply.objects.get()
+    assert reply.state == PostState.PUBLISHED  # a warning never holds a post
+    assert [w["kind"] for w in reply.acknowledged_warnings] == ["institution"]
+    # Its moderators see what the author checked; other members don't.
+    thread = f"/cases/{alices_case.pk}/"
+    assert (
+        "Warnings the author checked before posting"
+        in client_for(dave).get(thread).content.decode()
+    )
+    assert "Warnings the author checked" not in client_for(bob).get(thread).content.decode()
+
+
+def test_an_identifier_still_blocks_when_warnings_are_checked(alices_case, client_for, bob):
+    body = "Mr Dawson was treated at Leeds General Infirmary."
+    response = client_for(bob).post(
+        f"/cases/{alices_case.pk}/replies/", {"body": body, "acknowledge_warnings": "on"}
+    )
+    assert response.status_code == 400
+    assert not Reply.objects.exists()
+    assert "Possible patient identifiers: nothing was posted" in response.content.decode()
+
+
+def test_a_member_named_with_a_title_is_a_colleague(alices_case, client_for, bob, dave):
+    # Dave Lindqvist is a verified member: "Mr Lindqvist" is a colleague, not a patient.
+    body = "Mr Lindqvist did a Shouldice on a similar one."
+    response = client_for(bob).post(f"/cases/{alices_case.pk}/replies/", {"body": body})
+    assert response.status_code == 302
+    assert Reply.objects.get().state == PostState.PUBLISHED
+
+
+def test_a_suspended_members_surname_is_not_a_colleague(alices_case, client_for, bob, make_member):
+    from members.models import User
+
+    make_member("Zed Nakamura", status=User.Status.SUSPENDED)
+    response = client_for(bob).post(
+        f"/cases/{alices_case.pk}/replies/", {"body": "Mr Nakamura was discharged."}
+    )
+    assert response.status_code == 400
+
+
+def test_phi_scan_prints_each_findings_level(monkeypatch, capsys, dave):
+    text = "Mr Lindqvist saw Mr Okafor at Leeds General Infirmary."
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    call_command("phi_scan")
+    found = [(f["text"], f["kind"], f["level"]) for f in json.loads(capsys.readouterr().out)]
+    assert found == [
+        ("Mr Lindqvist", "colleague", "colleague"),
+        ("Mr Okafor", "name", "identifier"),
+        ("Leeds General Infirmary", "institution", "quasi"),
+    ]

@@ -7,8 +7,38 @@ import re
 from phi.rules.fragments import AGE, MONTHS, NAME, ORDINAL, SURNAME
 from phi.rules.rule import Rule, rule
 
-# Day and month, in any order, with or without a year. A year alone is fine, and a slash
-# pair ("3/12", "120/80") is a date only with a year or after "on", "dated", "DOB".
+# A slash pair with no year ("7/23", "15/3") is a date when one side can only be a day
+# (13-31) and the other a month; UK durations are slash pairs too ("3/12" months, "2/52"
+# weeks, "5/7" days, "12/24" hours, "33/40" weeks of pregnancy), as are scores ("14/15") and
+# counts ("2/18 nodes"), so the words around it must not say it is one of those.
+_DURATION_BEFORE = re.compile(
+    r"(?i)(?:\b(?:for|x|over|last|past|within|after|in|of|nodes?|score|GCS|power|pain|"
+    r"ratio)|[x\u00d7])\s*$"
+)
+_DURATION_AFTER = re.compile(
+    r"(?i)^\s*(?:ago|hx|history|post|of|later|course|duration|old|nodes?|lymph|positive|"
+    r"negative|cores?|biops(?:y|ies)|patients|pts|cases|segments|LNs?|ribs|hours?|hrs?|"
+    r"days?|weeks?|months?|years?|yrs?|pregnant|gestation|weeks?'|mm|cm|mg|%)\b"
+)
+_DENOMINATORS = {24, 40, 52, 60}  # hours, weeks of pregnancy, weeks, minutes
+
+
+def _day_and_month(text: str, match: re.Match[str]) -> bool:
+    first, second = (int(part) for part in text.split("/"))
+    if second in _DENOMINATORS or (first, second) == (24, 7):  # "24/7" cover
+        return False
+    if not ((13 <= first <= 31 and 1 <= second <= 12) or (1 <= first <= 12 and 13 <= second <= 31)):
+        return False
+    whole = match.string
+    # "for 14/7" is fourteen days and "for 18/12" eighteen months; "for 7/23" is a date.
+    if second in (7, 12) and _DURATION_BEFORE.search(
+        whole[max(0, match.start() - 12) : match.start()]
+    ):
+        return False
+    return not _DURATION_AFTER.match(whole[match.end() : match.end() + 14])
+
+
+# Day and month, in any order, with or without a year. A year alone is fine.
 DATES: list[Rule] = [
     rule(
         "date-day-month",
@@ -24,8 +54,28 @@ DATES: list[Rule] = [
     rule(
         "date-numeric",
         "date",
-        r"(?<![\d/.])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2]|[12]\d|3[01])[/.-]"
-        r"(?:\d{4}|\d{2})(?![\d/])",
+        # Not ventilator settings: "700X15/5/40%".
+        r"(?<![\d/.xX\u00d7])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2]|[12]\d|3[01])[/.-]"
+        r"(?:\d{4}|\d{2})(?![\d/]|\s?%)",
+    ),
+    rule(
+        "date-slash-pair",
+        "date",
+        r"(?<![\d/.:,xX\u00d7-])\d{1,2}/\d{1,2}(?![\d/.,:%-]|\.\d)",
+        keep=_day_and_month,
+    ),
+    rule(
+        "date-cjk",
+        "date",
+        r"(?:\d{4}\s?年\s?)?\d{1,2}\s?月\s?\d{1,2}\s?日|\d{4}\s?년\s?\d{1,2}\s?월\s?\d{1,2}\s?일",
+    ),
+    rule(
+        "date-ordinal-context",
+        "date",
+        r"\b(?:on|from|until|till|since|by|before|after)\s+the\s+"
+        r"((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b",
+        re.I,
+        group=1,
     ),
     rule(
         "date-context",
@@ -76,7 +126,18 @@ AGES: list[Rule] = [
         # A titled name, not any capitalised word: "Hb was 98" is a haemoglobin.
         rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Mme|Herr|Frau)\.?\s+{SURNAME}(?:\s+{SURNAME})?)"
         r"(?:['\u2019]s|\s+(?:is|was|turned|turns|will be|is now|has just turned))\s+"
-        rf"({AGE})\b(?!\s*(?:%|/|\.\d|(?i:mg|ml|kg|mm|cm|bpm|mmol|units?|percent|°)))",
+        rf"({AGE})\b(?!\s*(?:%|/|\.\d|(?i:mg|ml|kg|mm|cm|bpm|mmol|units?|percent|°|"
+        r"min(?:ute)?s?\b|hours?|hrs?|seconds?|secs?|s\b)))",
+        group=1,
+    ),
+    # "Mr Dmitri Volkov, ninety-one, listed…"; "who is a hundred this year".
+    rule(
+        "age-words-apposition",
+        "age",
+        r"(?:,\s+|\b(?:is|was|turned|turns)\s+)((?:ninety|a hundred|one hundred)"
+        r"(?:[\s-](?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine))?)\b"
+        r"(?=\s*,|\s+(?:this|last|next|today|years?)\b)",
+        re.I,
         group=1,
     ),
     rule(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from phi.rules.fragments import CAPS_SURNAME, FULL_NAME, NAME, RELATIONS, SURNAME
+from phi.rules.people import COMMON, FIRST_NAMES, SURNAMES
 from phi.rules.rule import Rule, rule
 from phi.wordlists import load
 
@@ -31,7 +32,10 @@ def _untitled_name(text: str, match: re.Match[str]) -> bool:
     if any(word in NOT_NAMES for word in words) or _is_eponym(text):
         return False
     if len(words) == 1:
-        return words[0] not in CLAUSE_OPENERS and not words[0].endswith("ly")
+        word = words[0]
+        if word.lower() in COMMON and word.lower() not in FIRST_NAMES:
+            return False  # "Contact her daughter", "Email his wife"
+        return word not in CLAUSE_OPENERS and not word.endswith("ly")
     return True
 
 
@@ -42,18 +46,16 @@ def _patient_or_relative(text: str, match: re.Match[str]) -> bool:
 
 
 def _not_organism(text: str, match: re.Match[str]) -> bool:
-    # "E. coli", "S. aureus" and the like are organisms, not people.
-    return not text.split(".", 1)[1].strip()[:1].islower()
+    # "E. coli", "S. aureus" and the like are organisms, not people; "I & O. Continue" is
+    # input and output, then a sentence.
+    rest = text.split(".", 1)[1].strip()
+    if rest[:1].islower():
+        return False
+    return not (rest.lower() in COMMON and rest.lower() not in SURNAMES)
 
 
 NAMES: list[Rule] = [
     # Names: a title that means a patient or relative here, or a context word before a name.
-    rule(
-        "title",
-        "name",
-        rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Master|Mme|Mlle|Sr|Sra|Herr|Frau)\.?\s+(?:[A-Z]\.\s*)?"
-        rf"{SURNAME}(?:\s+{SURNAME})?",
-    ),
     rule(
         "context",
         "name",
@@ -150,7 +152,7 @@ NAMES: list[Rule] = [
     rule(
         "re-header",
         "name",
-        rf"\bRe:\s*({CAPS_SURNAME},?\s+(?:[A-Z]{{1,2}}\b|{NAME}))",
+        rf"\b(?:Re|RE):\s*({CAPS_SURNAME}(?:\s{CAPS_SURNAME})?,?\s+(?:[A-Z]{{1,2}}\b|{NAME}))",
         group=1,
     ),
     rule(

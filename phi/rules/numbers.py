@@ -17,6 +17,7 @@ NATIONAL_IDS: list[Rule] = [
         "national-context",
         "national_id",
         r"\b(?:NHS|CHI|SSN|social security|national insurance|NI|passport|driving licen[cs]e|"
+        r"PPSN?|Aadhaar|"
         r"driver'?s licen[cs]e|PPS|SIN|BSN|Medicare|personnummer|national ID|ID card)"
         r"(?:\s+(?:number|no\.?|num|#|card))?\s*(?:is|was|:|#|=)?\s*"
         r"((?-i:[A-Z]{0,5}\d[\d -]{4,14}\d[A-Z]{0,2}|[A-Z]{1,5}\d{5,}[A-Z]{0,2}))\b",
@@ -25,7 +26,49 @@ NATIONAL_IDS: list[Rule] = [
     ),
 ]
 
+
+def _not_clinical_value(text: str, match: re.Match[str]) -> bool:
+    # "A/C 600x12" (ventilator mode and settings), "Plan: 2/52" (two weeks).
+    return not re.fullmatch(r"\d+[xX\u00d7]\d+(?:/\d+)*|\d{1,3}/\d{1,3}", text)
+
+
+def _iban(text: str, match: re.Match[str]) -> bool:
+    compact = text.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    digits = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
+    return int(digits) % 97 == 1
+
+
+def _luhn(text: str, match: re.Match[str]) -> bool:
+    digits = [int(c) for c in text if c.isdigit()]
+    if not 13 <= len(digits) <= 19:
+        return False
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        if position % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
 RECORD_NUMBERS: list[Rule] = [
+    rule(
+        "iban",
+        "card",
+        r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b",
+        keep=_iban,
+    ),
+    # Card numbers, checked by their Luhn digit; a full stop after one is the sentence's.
+    rule(
+        "card-context",
+        "card",
+        r"\b(?:card|visa|mastercard|amex|credit|debit|account)\s*(?:number|no\.?|num|#)?\s*"
+        r"(?:is|was|:|#)?\s*((?:\d[ -]?){12,18}\d)(?!\d)",
+        re.I,
+        group=1,
+    ),
+    rule("card", "card", r"(?<![\d.-])(?:\d[ -]?){12,18}\d(?!\d)", keep=_luhn),
     # Record, account, insurance and device numbers: after a context word.
     rule(
         "record-context",
@@ -34,11 +77,14 @@ RECORD_NUMBERS: list[Rule] = [
         r"policy|member|insurance|health plan|plan|claim|billing|invoice|serial|S/N|SN|lot|"
         r"batch|device|implant|pacemaker|UR|URN|CRN|K-?number|vehicle|licen[cs]e plate|"
         r"plate|beneficiary|subscriber|ID|prontu[aá]rio|NHC|historia cl[ií]nica|dossier|"
-        r"Fallnummer|cartella)\b"
+        r"Fallnummer|cartella|ref|reference|lab ref|accession|specimen|case|registry|"
+        r"hospital number|sample|report)\b"
         r"(?:\s+(?:number|no\.?|num|#|ID|id|code))?\s*(?:is|was|:|#|=|of)?\s*"
-        r"([A-Z]{0,4}[-/]?\d[\dA-Z/-]{2,}[\dA-Z]|[A-Z]{1,4}\d{4,}[A-Z]?)\b",
+        r"((?-i:[A-Z]{0,4})[-/ ]?\d[\dA-Z/-]{2,20}[\dA-Z]|[A-Z]{1,4}\d{4,}[A-Z]?|"
+        r"(?-i:[A-Z]{2,4}) \d{3} \d{4}|(?-i:[A-Z]{2,4})-\d{3,})\b",
         re.I,
         group=1,
+        keep=_not_clinical_value,
     ),
     # A long bare number is an identifier of some kind in case text (not a dose).
     rule(

@@ -44,12 +44,23 @@ POSTCODES: list[Rule] = [
     rule(
         "zip-context",
         "postcode",
-        r"\b(?:zip|zip code|zipcode|postcode|post code|postal code|PLZ|CEP|PIN code)\b"
-        r"[\s,:]*(?:is\s+|was\s+)?(\d{4,6}|\d{5}-\d{3})\b",
+        r"\b(?:zip|zip code|zipcode|postcode|post code|postal code|PLZ|CEP|PIN code|PSČ|"
+        r"〒)(?:\b|(?<=〒))"
+        r"[\s,:]*(?:is\s+|was\s+|as\s+)?(\d{4,6}|\d{5}-\d{3}|\d{3}-\d{4}|\d{3} \d{2})\b",
         re.I,
         group=1,
     ),
-    rule("zip-state", "postcode", r"\b[A-Z]{2},?\s+(\d{5}(?:-\d{4})?)\b", group=1),
+    # A US state before a ZIP ("IV 25000 units" of heparin is not one).
+    rule(
+        "zip-state",
+        "postcode",
+        r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|"
+        r"PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]),?\s+(\d{5}(?:-\d{4})?)\b"
+        r"(?!\s*(?i:units?|iu|u\b|mg|mcg|ml))",
+        group=1,
+    ),
+    # Australian states: "Fitzroy VIC 3065".
+    rule("au-postcode", "postcode", r"\b(?:VIC|NSW|QLD|WA|SA|TAS|ACT|NT)\s+(\d{4})\b", group=1),
     rule(
         "zip-street",
         "postcode",
@@ -71,6 +82,18 @@ ADDRESSES: list[Rule] = [
         "address",
         r"\b\d{1,4},?\s+(?:Rue|Via|Calle|Avenida|Strada|Piazza|Plaza|Boulevard)"
         r"(?:\s+(?:de|del|della|des|du|la|le|di|das|do))*(?:\s+[A-Z][\w'-]+){1,3}",
+    ),
+    rule(
+        "street-lower",
+        "address",
+        r"\b\d{1,4},?\s+(?:rue|via|calle|avenida|rua|viale|corso)(?:\s+(?:de|del|della|des|du|"
+        r"la|le|di|das|do|dos))*(?:\s+[A-Z][\w'-]+){1,3}|\bul\.\s+[A-ZĄĆĘŁŃÓŚŹŻ][\w-]+\s+\d{1,4}"
+        r"(?:/\d{1,4})?",
+    ),
+    rule(
+        "street-dutch",
+        "address",
+        r"\b[A-Z][a-z]+(?:gracht|straat|kade|plein|singel|laan|weg|dijk)\s+\d{1,4}[a-z]?\b",
     ),
     rule(
         "street-germanic",

@@ -1,7 +1,9 @@
 """`manage.py phi_scan < text`: the PHI screen's findings as JSON, for evaluation.
 
-Prints `[{"start": …, "end": …, "kind": …, "text": …}]` (character offsets into the input)
-and exits 0 whether or not anything was found.
+Prints `[{"start": …, "end": …, "kind": …, "level": …, "text": …}]` (character offsets into
+the input; level "identifier" blocks a post, "quasi" asks the author, "colleague" marks a
+member named) and exits 0 whether or not anything was found. Members' surnames come from the
+database, as when a post is screened.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 import phi
+from forum.actions import colleague_surnames
 
 
 class Command(BaseCommand):
@@ -20,7 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         text = sys.stdin.read()
+        colleagues = colleague_surnames({"text": text})
         findings = [
-            {"start": f.start, "end": f.end, "kind": f.kind, "text": f.text} for f in phi.scan(text)
+            {"start": f.start, "end": f.end, "kind": f.kind, "level": f.level, "text": f.text}
+            for f in phi.scan(text, colleagues)
         ]
         self.stdout.write(json.dumps(findings, ensure_ascii=False))

@@ -1,0 +1,791 @@
+"""Names and places found by words, in any case: "MR LOMISH", "mr nicholson", "son ROB",
+"it's under Mathias Ruud", "LIVES IN Hampton", "called from Seattle".
+
+Regular expressions need a Title-case word to see a name; notes are written in capitals and
+chat in lower case. This works on words instead: the text is cut into words once (a linear
+scan), and each word is looked up in the word lists (phi/words/: census first names and
+surnames, GeoNames towns, SCOWL's everyday English, our medical words and eponyms). A word is
+a name or a place when a trigger says so (a title, a relation, "lives in") and the lists
+agree, or, without a trigger, when two words are a first name and a surname and neither is
+an everyday word.
+
+What a trigger allows depends on how the text is written: in a text mostly in capitals, a
+capitalised word is no evidence at all, so only the lists speak; in mixed case, a
+capitalised word after a trigger is a name even if the lists don't know it.
+
+The cost is one pass over the words and set lookups: no backtracking, whatever the input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from phi.wordlists import load
+
+FIRST_NAMES = load("first_names")
+SURNAMES = load("surnames")
+PLACES = load("places")
+REGIONS = load("regions")
+COMMON = load("common_words")
+MEDICAL = load("medical_words")
+EPONYMS = frozenset(entry.lower() for entry in load("eponyms"))
+NOT_NAMES = frozenset(entry.lower() for entry in load("not_names") | load("clause_openers"))
+
+# Titles a patient or relative has here. "Dr" and "Prof" are clinicians': allowed, as a
+# clinician's name is not a patient identifier (a member's is marked as a colleague).
+PATIENT_TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "master",
+        "mme",
+        "mlle",
+        "madame",
+        "monsieur",
+        "herr",
+        "frau",
+        "sra",
+        "señora",
+        "señor",
+        "signora",
+        "signor",
+        "mevrouw",
+        "meneer",
+        "mevr",
+        "dhr",
+        "fru",
+    ]
+)
+CLINICIAN_TITLES = frozenset(["dr", "prof", "professor", "doctor"])
+# UK consultant surgeons are Mr, Miss and Ms: a member's surname after them is a colleague.
+# In capitals "MR" and "MS" are also mitral regurgitation and multiple sclerosis.
+AMBIGUOUS_CAPS_TITLES = frozenset({"mr", "ms"})
+
+RELATIONS = frozenset(
+    [
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "partner",
+        "mother",
+        "mum",
+        "mom",
+        "mam",
+        "mammy",
+        "mummy",
+        "father",
+        "dad",
+        "daddy",
+        "brother",
+        "sister",
+        "dtr",
+        "dau",
+        "hus",
+        "hsb",
+        "sis",
+        "bro",
+        "nok",
+        "niece",
+        "nephew",
+        "grandson",
+        "granddaughter",
+        "grandma",
+        "grandpa",
+        "grandmother",
+        "grandfather",
+        "gran",
+        "granny",
+        "nan",
+        "nana",
+        "grandad",
+        "grandchild",
+        "aunt",
+        "auntie",
+        "uncle",
+        "cousin",
+        "fiance",
+        "fiancee",
+        "fiancé",
+        "fiancée",
+        "boyfriend",
+        "girlfriend",
+        "bf",
+        "gf",
+        "spouse",
+        "carer",
+        "friend",
+        "neighbour",
+        "neighbor",
+        "stepson",
+        "stepdaughter",
+        "stepmother",
+        "stepfather",
+        "guardian",
+        "twin",
+        "sibling",
+        "kin",
+        "widow",
+        "widower",
+    ]
+)
+# Words allowed between a relation and the name: "daughter (VERONICA)", "son is Rob",
+# "wife, Maria,".
+RELATION_LINKS = frozenset(["is", "was", "named", "called", "called:", "name"])
+
+# Words never a name or a place, whatever their case: they follow triggers all the time.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "from",
+        "by",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "that",
+        "this",
+        "these",
+        "those",
+        "his",
+        "her",
+        "hers",
+        "their",
+        "theirs",
+        "our",
+        "ours",
+        "my",
+        "mine",
+        "your",
+        "its",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "me",
+        "him",
+        "them",
+        "us",
+        "not",
+        "no",
+        "yes",
+        "also",
+        "too",
+        "very",
+        "then",
+        "than",
+        "so",
+        "there",
+        "here",
+        "now",
+        "today",
+        "tonight",
+        "tomorrow",
+        "yesterday",
+        "said",
+        "says",
+        "called",
+        "rang",
+        "phoned",
+        "texted",
+        "came",
+        "come",
+        "went",
+        "go",
+        "left",
+        "arrived",
+        "visited",
+        "visiting",
+        "aware",
+        "present",
+        "updated",
+        "informed",
+        "asked",
+        "wants",
+        "wanted",
+        "happy",
+        "unhappy",
+        "concerned",
+        "worried",
+        "ok",
+        "okay",
+        "re",
+    ]
+)
+
+# Words after a place or institution that make it part of a name of something else:
+# "Paris classification", "Milan criteria", "Glasgow score", "St Mark's protocol".
+QUALIFIERS = frozenset(
+    [
+        "classification",
+        "classifications",
+        "criteria",
+        "criterion",
+        "score",
+        "scores",
+        "scale",
+        "staging",
+        "stage",
+        "grade",
+        "grading",
+        "repair",
+        "procedure",
+        "operation",
+        "technique",
+        "system",
+        "protocol",
+        "protocols",
+        "consensus",
+        "guideline",
+        "guidelines",
+        "rule",
+        "rules",
+        "approach",
+        "method",
+        "trial",
+        "study",
+        "group",
+        "declaration",
+        "nomenclature",
+        "convention",
+        "coma",
+        "type",
+        "types",
+        "regimen",
+        "formula",
+        "series",
+        "questionnaire",
+        "index",
+    ]
+)
+
+STRONG_PLACE_TRIGGERS = {
+    "lives": {"in", "at", "near", "on"},
+    "living": {"in", "at", "near", "on"},
+    "lived": {"in", "at", "near"},
+    "resides": {"in", "at", "near"},
+    "residing": {"in", "at", "near"},
+    "resident": {"of", "in"},
+    "moved": {"to", "from"},
+    "moving": {"to", "from"},
+    "relocated": {"to", "from"},
+    "emigrated": {"to", "from"},
+    "born": {"in"},
+    "comes": {"from"},
+    "came": {"from"},
+    "originally": {"from"},
+    "home": {"in", "to"},
+    "called": {"from"},
+    "rang": {"from"},
+    "phoned": {"from"},
+    "calling": {"from"},
+    "flew": {"in", "from", "to"},
+    "flown": {"in", "from", "to"},
+    "drove": {"from", "to"},
+    "travelled": {"from", "to"},
+    "traveled": {"from", "to"},
+    "transferred": {"from", "to"},
+    "retrieved": {"from"},
+    "holiday": {"in"},
+    "holidaying": {"in"},
+    "visiting": {"from"},
+    "farm": {"near", "in", "outside"},
+    "village": {"of", "near"},
+    "town": {"of"},
+}
+WEAK_PLACE_TRIGGERS = frozenset({"in", "from", "near", "to", "at"})
+# "a taxi driver from Enugu", "his family from Izmir": "from" after a person is where they
+# are from, as strong as "lives in".
+PERSON_NOUNS = frozenset(
+    [
+        "man",
+        "woman",
+        "lady",
+        "gentleman",
+        "boy",
+        "girl",
+        "child",
+        "baby",
+        "patient",
+        "pt",
+        "driver",
+        "farmer",
+        "teacher",
+        "worker",
+        "family",
+        "parents",
+        "mum",
+        "dad",
+        "mother",
+        "father",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "brother",
+        "sister",
+        "grandmother",
+        "grandfather",
+        "student",
+        "nurse",
+        "pensioner",
+        "widow",
+        "widower",
+    ]
+)
+
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    start: int
+    end: int  # without a possessive: "Lindqvist's" ends before the apostrophe
+    key: str  # lower case, without a possessive
+    shape: str  # "title", "caps", "lower", "mixed", "initial"
+
+
+def _shape(text: str) -> str:
+    if len(text) == 1:
+        return "initial" if text.isupper() else "lower"
+    if text.isupper():
+        return "caps"
+    if text.islower():
+        return "lower"
+    if text[0].isupper() and (text[1:].islower() or "'" in text or "\u2019" in text):
+        return "title"
+    return "mixed"
+
+
+def words(text: str) -> list[Word]:
+    found: list[Word] = []
+    for match in _WORD.finditer(text):
+        start = match.start()
+        core = _POSSESSIVE.sub("", match.group()) if len(match.group()) > 2 else match.group()
+        found.append(Word(start, start + len(core), core.lower(), _shape(core)))
+    return found
+
+
+def _shouting(found: list[Word]) -> bool:
+    # Mostly capitals: capitalisation tells nothing about names.
+    long = [w for w in found if w.end - w.start > 1]
+    return bool(long) and sum(w.shape == "caps" for w in long) >= 0.6 * len(long)
+
+
+class _Text:
+    """One text's words, and what its spacing and case say about them."""
+
+    def __init__(self, text: str, colleagues: Collection[str]) -> None:
+        self.text = text
+        self.words = words(text)
+        self.shouting = _shouting(self.words)
+        self.colleagues = colleagues
+
+    def adjacent(self, i: int, j: int, *, allow: str = " ") -> bool:
+        """Words i and j (j = i + 1) are separated only by characters in `allow`."""
+        if j >= len(self.words):
+            return False
+        between = self.text[self.words[i].end : self.words[j].start]
+        if self.text[self.words[i].end : self.words[i].end + 1] in ("'", "\u2019"):
+            between = between.lstrip("'\u2019s")
+        return 0 < len(between) <= 3 and all(c in allow for c in between)
+
+    def capitalised(self, w: Word) -> bool:
+        """Written as names are, in a text where that means something."""
+        if self.shouting:
+            return False
+        return w.shape == "title" or (w.shape == "caps" and w.key not in MEDICAL)
+
+    def namelike(self, w: Word, *, trusted: bool) -> bool:
+        """Could be a (first or last) name; `trusted` when a title or relation says so."""
+        key = w.key
+        if key in FUNCTION_WORDS or key in NOT_NAMES or w.shape == "initial":
+            return False
+        if key in EPONYMS or key in REGIONS:
+            return False
+        if self.capitalised(w):
+            return trusted or key not in COMMON
+        # Lower case, or capitals in a shouting text: only the lists can say.
+        known = key in FIRST_NAMES or key in SURNAMES
+        return known and key not in COMMON and key not in MEDICAL
+
+    def is_colleague(self, found: list[Word]) -> bool:
+        return any(w.key in self.colleagues for w in found)
+
+
+def _extend_surname(t: _Text, i: int, *, trusted: bool) -> int:
+    """Index of the last word of a name starting at word i: "Mr John Smith", "Maria López"."""
+    last = i
+    for _ in range(2):
+        j = last + 1
+        if not t.adjacent(last, j, allow=" -"):
+            break
+        w = t.words[j]
+        if w.key in FUNCTION_WORDS or w.key in EPONYMS or w.key in MEDICAL:
+            break
+        if (t.capitalised(w) and (w.key not in COMMON or w.key in SURNAMES)) or (
+            not t.capitalised(w)
+            and w.key in SURNAMES
+            and w.key not in COMMON
+            and (t.shouting or w.shape == t.words[i].shape)
+        ):
+            last = j
+        else:
+            break
+    return last
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    start: int
+    end: int
+    kind: str
+
+
+def _titled(t: _Text) -> Iterator[Found]:
+    ws = t.words
+    for i, w in enumerate(ws):
+        if w.key not in PATIENT_TITLES and w.key not in CLINICIAN_TITLES:
+            continue
+        if not t.adjacent(i, i + 1, allow=" .\u00a0"):
+            continue
+        j = i + 1
+        # "Mr J. Smith", "Mr J Smith": an initial, then the surname.
+        if ws[j].shape == "initial" and t.adjacent(j, j + 1, allow=" ."):
+            j += 1
+        name = ws[j]
+        if name.key in FUNCTION_WORDS or name.shape == "initial":
+            continue
+        if name.key in EPONYMS and name.key not in SURNAMES:
+            continue  # "Mr Shouldice" is the repair; "Mrs Graves" and "Mr Smith" are people
+        # "severe MR with", "MS relapse": after "MR" or "MS" a name must look like one.
+        ambiguous = w.shape == "caps" and w.key in AMBIGUOUS_CAPS_TITLES and not t.shouting
+        if ambiguous and (name.key in COMMON or name.key in MEDICAL or not t.capitalised(name)):
+            continue
+        if name.key in COMMON and name.key not in SURNAMES and name.key not in FIRST_NAMES:
+            continue  # "mr said", "Ms Happy"; but "Mr Brown", "Mrs Will" are names
+        last = _extend_surname(t, j, trusted=True)
+        found = ws[j : last + 1]
+        if t.is_colleague(found):
+            yield Found(w.start, ws[last].end, "colleague")
+        elif w.key in PATIENT_TITLES:
+            yield Found(w.start, ws[last].end, "name")
+
+
+def _after_relation(t: _Text) -> Iterator[Found]:
+    ws = t.words
+    for i, w in enumerate(ws):
+        if w.key not in RELATIONS:
+            continue
+        if w.key == "sister" and w.shape != "lower":
+            continue  # "Sister Mary Joseph nodule", "Sister Okoye" (a ward sister)
+        if w.key == "kin" and (i == 0 or ws[i - 1].key != "of"):
+            continue
+        if t.text[w.end : w.end + 1] in ("'", "\u2019"):
+            continue  # "her father's AAA": what belongs to the relative, not their name
+        j = i + 1
+        # "son-in-law Farid": skip the hyphenated rest.
+        while j < len(ws) and ws[j].key in ("in", "law") and t.adjacent(j - 1, j, allow="-"):
+            j += 1
+        if not t.adjacent(j - 1, j, allow=" :,(-\u2013\u2014"):
+            continue
+        if ws[j].key in RELATION_LINKS and t.adjacent(j, j + 1, allow=" :,"):
+            j += 1
+        if ws[j].key in CLINICIAN_TITLES:
+            continue  # "her niece, Dr Shreya …": a clinician's name, allowed as one
+        name = ws[j]
+        if not t.namelike(name, trusted=True):
+            continue
+        if not t.capitalised(name) and name.key not in FIRST_NAMES:
+            continue  # lower case or shouting: a first name from the list, or nothing
+        last = _extend_surname(t, j, trusted=False)
+        found = ws[j : last + 1]
+        yield Found(name.start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
+
+
+def _bare_full_names(t: _Text) -> Iterator[Found]:
+    ws = t.words
+    for i in range(len(ws) - 1):
+        first, second = ws[i], ws[i + 1]
+        if not t.adjacent(i, i + 1):
+            continue
+        if f"{first.key} {second.key}" in EPONYMS:
+            continue
+        if first.key in COMMON or first.key in MEDICAL or first.key in NOT_NAMES:
+            continue
+        if second.key in FUNCTION_WORDS or second.key in MEDICAL:
+            continue
+        if second.key in EPONYMS and second.key not in SURNAMES:
+            continue  # "Ivor Lewis" is listed whole; "john smith" is a man, not a fracture
+        if first.key in EPONYMS or first.key in REGIONS or second.key in REGIONS:
+            continue
+        if t.capitalised(first) and t.capitalised(second) and first.shape == second.shape:
+            # "Mathias Ruud": a first name (or two surnames) and a surname-shaped word.
+            if not (first.key in FIRST_NAMES or first.key in SURNAMES):
+                continue
+            if second.key in COMMON and second.key not in SURNAMES:
+                continue
+            if first.key not in FIRST_NAMES and second.key not in SURNAMES:
+                continue
+            if first.key in PLACES and second.key in PLACES:
+                continue
+        elif first.shape == second.shape and first.shape in ("lower", "caps"):
+            # "mathias ruud", "MATHIAS RUUD": only the lists can say.
+            if first.key not in FIRST_NAMES or second.key not in SURNAMES:
+                continue
+            if first.key in PLACES or second.key in PLACES:
+                continue
+        else:
+            continue
+        last = _extend_surname(t, i + 1, trusted=False)
+        found = ws[i : last + 1]
+        yield Found(first.start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
+
+
+# What a patient has that a name can own: "Olumide's CT", "Arjun's bloods".
+BELONGINGS = frozenset(
+    [
+        "ct",
+        "mri",
+        "scan",
+        "scans",
+        "bloods",
+        "blood",
+        "results",
+        "notes",
+        "op",
+        "operation",
+        "surgery",
+        "wound",
+        "stoma",
+        "family",
+        "case",
+        "bed",
+        "consent",
+        "referral",
+        "letter",
+        "histology",
+        "path",
+        "pathology",
+        "drain",
+        "obs",
+        "xray",
+        "x-ray",
+        "ultrasound",
+        "uss",
+        "biopsy",
+        "labs",
+        "meds",
+        "medication",
+        "recovery",
+        "mum",
+        "dad",
+        "parents",
+        "appointment",
+        "discharge",
+        "admission",
+    ]
+)
+MONTH_NAMES = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
+SUBJECT_VERBS = frozenset(
+    [
+        "was",
+        "is",
+        "has",
+        "had",
+        "presented",
+        "underwent",
+        "developed",
+        "went",
+        "came",
+        "needs",
+        "needed",
+        "wants",
+        "wanted",
+        "asked",
+        "said",
+        "told",
+        "complained",
+        "fell",
+        "died",
+        "felt",
+        "looks",
+        "looked",
+        "seems",
+        "remains",
+        "re-presented",
+        "represented",
+        "attended",
+    ]
+)
+
+
+def _first_name_subjects(t: _Text) -> Iterator[Found]:
+    """A first name alone where only a person fits: "Maisie was back in ED", "Olumide's CT",
+    "emma's dad"."""
+    ws = t.words
+    for i, w in enumerate(ws):
+        if w.key not in FIRST_NAMES or w.key in COMMON or w.key in MEDICAL or w.key in PLACES:
+            continue
+        if w.key in MONTH_NAMES:
+            continue
+        if w.key in EPONYMS or w.key in NOT_NAMES:
+            continue
+        possessive = t.text[w.end : w.end + 1] in ("'", "\u2019")
+        if possessive and i + 1 < len(ws):
+            # "emma's dad": any case; "Olumide's CT": what a patient has, not an eponym's
+            # fracture or ligament.
+            following = ws[i + 1].key
+            if following in RELATIONS or (t.capitalised(w) and following in BELONGINGS):
+                yield Found(w.start, w.end, "name")
+            continue
+        if not t.capitalised(w) or not t.adjacent(i, i + 1):
+            continue
+        if ws[i + 1].key in SUBJECT_VERBS and ws[i + 1].shape == "lower":
+            yield Found(w.start, w.end, "name")
+
+
+def _place_at(t: _Text, j: int, *, strong: bool) -> int | None:
+    """Index of the last word of a place starting at word j, or None."""
+    ws = t.words
+    # The longest town in the list: "milton keynes", "san francisco", "new york".
+    for length in (3, 2, 1):
+        last = j + length - 1
+        if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(j, last)):
+            continue
+        key = " ".join(w.key for w in ws[j : last + 1])
+        if key not in PLACES or key in REGIONS:
+            continue
+        if length == 1 and (key in FUNCTION_WORDS or key in MEDICAL or key in EPONYMS):
+            continue
+        if length == 1 and key in COMMON and not (strong and t.capitalised(ws[j])):
+            continue  # "in Reading" only after "lives in"; "in bath" never
+        if not strong and not (t.capitalised(ws[j]) or (t.shouting and key not in COMMON)):
+            continue
+        return last
+    if strong and t.namelike(ws[j], trusted=False) and t.capitalised(ws[j]):
+        # A village the list doesn't have, after "lives in".
+        last = j
+        while (
+            last + 1 < len(ws)
+            and t.adjacent(last, last + 1, allow=" -")
+            and t.capitalised(ws[last + 1])
+            and ws[last + 1].key not in COMMON
+            and last - j < 2
+        ):
+            last += 1
+        return last
+    return None
+
+
+def _places(t: _Text) -> Iterator[Found]:
+    ws = t.words
+    for i, w in enumerate(ws):
+        strong = False
+        if i > 0 and w.key in STRONG_PLACE_TRIGGERS.get(ws[i - 1].key, ()):
+            # "We moved from Birmingham", "I've moved to Leeds": the author's own life.
+            author = i > 1 and ws[i - 2].key in ("i", "we", "i've", "we've", "ive")
+            strong = t.adjacent(i - 1, i) and not author
+        elif i > 0 and w.key == "from" and ws[i - 1].key in PERSON_NOUNS:
+            strong = t.adjacent(i - 1, i, allow=" ,")
+        elif w.key not in WEAK_PLACE_TRIGGERS:
+            continue
+        if not t.adjacent(i, i + 1):
+            continue
+        j = i + 1
+        if ws[j].key == "the" and t.adjacent(j, j + 1):
+            continue  # "in the ..." names a thing, not a town
+        last = _place_at(t, j, strong=strong)
+        if last is None:
+            continue
+        if last + 1 < len(ws) and ws[last + 1].key in QUALIFIERS:
+            continue  # "Paris classification", "Milan criteria"
+        # After "lives in", "rang from", "moved to" the town is where someone is: an
+        # identifier. After a bare "in" or "at" it may be a congress or a training post: the
+        # author is asked.
+        yield Found(ws[j].start, ws[last].end, "place" if strong else "town")
+
+
+def name_words(text: str) -> set[str]:
+    """The words of `text` that could be a colleague's surname: those after a title (Mr, Dr,
+    Miss…) and the words of bare full names, lower case."""
+    t = _Text(text, ())
+    found: set[str] = set()
+    for i, w in enumerate(t.words):
+        if (w.key in PATIENT_TITLES or w.key in CLINICIAN_TITLES) and i + 1 < len(t.words):
+            last = _extend_surname(t, i + 1, trusted=True)
+            found.update(word.key for word in t.words[i + 1 : last + 1])
+    for name in _bare_full_names(t):
+        found.update(w.key for w in t.words if name.start <= w.start < name.end)
+    return found
+
+
+def find(text: str, colleagues: Collection[str] = ()) -> Iterator[Found]:
+    """Names, colleagues and places in `text`; `colleagues` are members' surnames, lower case."""
+    t = _Text(text, colleagues)
+    yield from _titled(t)
+    yield from _after_relation(t)
+    yield from _bare_full_names(t)
+    yield from _first_name_subjects(t)
+    yield from _places(t)

