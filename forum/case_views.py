@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -69,6 +70,15 @@ def findings_context(form, findings: dict[str, list[phi.Finding]]) -> FieldFindi
             "label": labels.get(name, name),
             "pieces": phi.highlight(form.cleaned_data.get(name) or "", found),
             "findings": found,
+            # Which occurrence of its text each finding is, for the page's one-click
+            # replacement (offsets differ between Python and the browser's strings).
+            "entries": [
+                {
+                    "finding": f,
+                    "occurrence": (form.cleaned_data.get(name) or "")[: f.start].count(f.text),
+                }
+                for f in found
+            ],
         }
         for name, found in findings.items()
     )
@@ -421,9 +431,12 @@ def case_revisions(request: MemberRequest, pk: int) -> HttpResponse:
 # Replies ----------------------------------------------------------------------------------
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reply_create(request: MemberRequest, pk: int) -> HttpResponse:
     case = get_case_or_404(request.user, pk)
+    if request.method == "GET":
+        # Back or reload after a reply came back with findings: the thread, at the form.
+        return redirect(f"{case.get_absolute_url()}#reply-form")
     check_can_reply(request.user, case)
     data, refusals = take_images(request)
     form = ReplyForm(data)
@@ -563,4 +576,40 @@ def reply_fragment(request: MemberRequest, pk: int) -> HttpResponse:
             "rejection_reasons": Upload.RejectionReason.choices,
             "flag_reasons": Flag.Reason.choices,
         },
+    )
+
+
+# Hints while typing -----------------------------------------------------------------------
+
+HINT_LIMIT = 20_000  # the longest text field of any form
+
+
+async def screen_hints(request: MemberRequest) -> HttpResponse:
+    """The screen's findings on a text being typed, for the page to mark before Publish.
+
+    Nothing is stored or logged. The screen runs in a worker thread, never on the event loop
+    (at the size limit it takes a few hundred milliseconds).
+    """
+    if request.method != "POST":
+        return JsonResponse({"error": _("Send the text with POST.")}, status=405)
+    text = request.POST.get("text", "")
+    if len(text) > HINT_LIMIT:
+        return JsonResponse({"error": _("Too long to check while typing.")}, status=413)
+    colleagues = await sync_to_async(actions.colleague_surnames)({"text": text})
+    found = await sync_to_async(phi.scan, thread_sensitive=False)(text, colleagues)
+    return JsonResponse(
+        {
+            "findings": [
+                {
+                    "text": f.text,
+                    "kind": f.kind,
+                    "level": f.level,
+                    "reason": f.reason,
+                    "replacement": f.replacement,
+                    "occurrence": text[: f.start].count(f.text),
+                }
+                for f in found
+                if f.level != phi.COLLEAGUE
+            ]
+        }
     )

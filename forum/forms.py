@@ -39,6 +39,14 @@ class ScreenedForm(forms.Form):
             "Only if you are sure: the post waits, unpublished, until a moderator has read it."
         ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The page asks the screen about these while the author types (static/js/forms.js).
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.Textarea) and name != "justification":
+                field.widget.attrs["data-screen"] = ""
+
     acknowledge_warnings = forms.BooleanField(
         label=_("I have checked the warnings: with this case they don't identify anyone"),
         required=False,

@@ -26,6 +26,7 @@ urlpatterns = [
     path("uploads/<int:pk>/redact/", image_views.upload_redact, name="upload_redact"),
     path("uploads/<int:pk>/discard/", image_views.upload_discard, name="upload_discard"),
     path("search/", case_views.search, name="search"),
+    path("screen/", case_views.screen_hints, name="screen_hints"),
     path("notifications/", case_views.notifications, name="notifications"),
     path("notifications/read/", case_views.notifications_read, name="notifications_read"),
     path("cases/<int:pk>/events/", case_views.case_events, name="case_events"),

@@ -218,3 +218,38 @@ def test_a_flag_goes_to_a_moderator_who_hides_the_post_live(
     finally:
         member.close()
         moderator.close()
+
+
+def test_a_blocked_reply_stays_beside_the_reply_box_and_is_mended_in_one_click(
+    threaded, cookies, chromium, live_daphne
+):
+    case_id, _reply_id = threaded
+    context = signed_in_context(chromium, live_daphne, cookies["bob"])
+    try:
+        page = context.new_page()
+        page.goto(f"/cases/{case_id}/")
+        body = page.locator("#id_body")
+        typed = "Mr Dawson had the same on 14 March; a Lichtenstein held."
+        body.fill(typed)
+        # Hints while typing: the same screen, before Publish is pressed.
+        hints = page.locator("[data-screen-hints] li")
+        hints.first.wait_for()
+        assert hints.locator("mark").all_inner_texts() == ["Mr Dawson", "14 March"]
+        page.locator("#reply-form button[type=submit]").click()
+        findings = page.locator("#reply-form .findings")
+        findings.get_by_text("Possible patient identifiers: nothing was posted").wait_for()
+        # Where the author is: the thread's own address, focus on the findings, text kept.
+        assert page.url.endswith(f"/cases/{case_id}/")
+        assert page.evaluate("document.activeElement.classList.contains('findings')")
+        assert body.input_value() == typed
+        findings.get_by_role("button", name="Replace with “[name]”").click()
+        findings.get_by_role("button", name="Replace with “[date]”").click()
+        assert body.input_value() == "[name] had the same on [date]; a Lichtenstein held."
+        shot(page, "phi-3-reply-mended")
+        page.locator("#reply-form button[type=submit]").click()
+        page.locator(".reply-list").get_by_text("[name] had the same on [date]").wait_for()
+        # A reload (or Back) opens a page, never the POST-only address's error.
+        page.goto(f"/cases/{case_id}/replies/")
+        assert page.url.endswith(f"/cases/{case_id}/#reply-form")
+    finally:
+        context.close()

@@ -339,3 +339,42 @@ def test_phi_scan_prints_each_findings_level(monkeypatch, capsys, dave):
         ("Mr Okafor", "name", "identifier"),
         ("Leeds General Infirmary", "institution", "quasi"),
     ]
+
+
+def test_back_to_the_reply_address_opens_the_thread(alices_case, client_for, bob):
+    response = client_for(bob).get(f"/cases/{alices_case.pk}/replies/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{alices_case.pk}/#reply-form"
+
+
+def test_a_blocked_reply_offers_a_replacement_for_each_finding(alices_case, client_for, bob):
+    body = "Mr Dawson, Mr Dawson again, seen 14 March."
+    page = client_for(bob).post(f"/cases/{alices_case.pk}/replies/", {"body": body})
+    html = page.content.decode()
+    assert 'data-text="Mr Dawson" data-occurrence="0" data-with="[name]"' in html
+    assert 'data-text="Mr Dawson" data-occurrence="1" data-with="[name]"' in html
+    assert 'data-text="14 March" data-occurrence="0" data-with="[date]"' in html
+    assert 'tabindex="-1"' in html  # the page moves focus to the findings
+
+
+def test_hints_while_typing_use_the_same_screen(client_for, bob, dave):
+    response = client_for(bob).post(
+        "/screen/", {"text": "Mr Lindqvist saw Mr Okafor at Leeds General Infirmary."}
+    )
+    assert response.status_code == 200
+    found = [(f["text"], f["level"], f["replacement"]) for f in response.json()["findings"]]
+    # The colleague (Dave Lindqvist is a member) is not a hint.
+    assert found == [
+        ("Mr Okafor", "identifier", "[name]"),
+        ("Leeds General Infirmary", "quasi", "[hospital]"),
+    ]
+
+
+def test_hints_refuse_what_is_not_a_members_post(client, client_for, bob, carol):
+    assert client_for(bob).get("/screen/").status_code == 405
+    assert client_for(bob).post("/screen/", {"text": "a" * 20_001}).status_code == 413
+    # An applicant and a stranger are sent to sign in or to their application, with nothing.
+    for asking in (client_for(carol), client):
+        response = asking.post("/screen/", {"text": "Mr Okafor"})
+        assert response.status_code == 302
+        assert b"Okafor" not in response.content

@@ -182,10 +182,16 @@
           headers: { "X-Requested-With": "fetch" },
         })
           .then((response) => {
+            if (response.status === 400) {
+              // Findings: shown beside the reply box, where the author is, with the text
+              // as typed; the address doesn't change.
+              return response.text().then((html) => {
+                if (!this.showFindings(html)) this.postNatively();
+              });
+            }
             if (response.status !== 201) {
-              // Findings, errors: the server's own page shows them with the text intact.
-              this.form.dataset.native = "1";
-              this.form.submit();
+              // Errors: the server's own page shows them with the text intact.
+              this.postNatively();
               return;
             }
             return response.json().then((reply) => {
@@ -209,6 +215,33 @@
           })
           .finally(() => { button.disabled = false; button.textContent = label; });
       });
+    }
+
+    postNatively() {
+      this.form.dataset.native = "1";
+      this.form.submit();
+    }
+
+    showFindings(html) {
+      const page = new DOMParser().parseFromString(html, "text/html");
+      const findings = page.querySelector("#reply-form .findings");
+      const section = this.form.closest("#reply-form");
+      if (!findings || !section) return false;
+      for (const old of section.querySelectorAll(".findings")) old.remove();
+      this.form.before(document.importNode(findings, true));
+      for (const old of this.form.querySelectorAll("fieldset.review-request")) old.remove();
+      const button = this.form.querySelector("button[type=submit]");
+      for (const fieldset of page.querySelectorAll("#reply-form form fieldset.review-request")) {
+        button.before(document.importNode(fieldset, true));
+      }
+      // Files sent with the post are drafts now: keep their ids, don't send them twice.
+      const drafts = page.querySelector("#reply-form form [name=uploads]");
+      const uploads = this.form.querySelector("[name=uploads]");
+      if (drafts && uploads) uploads.value = drafts.value;
+      const files = this.form.querySelector("input[type=file][name=images]");
+      if (files && drafts && drafts.value) files.value = "";
+      if (window.scrubroomShowFindings) window.scrubroomShowFindings(section);
+      return true;
     }
 
     sendError(message) {
