@@ -72,7 +72,9 @@ def _labels(item: dict) -> list[tuple[int, int, str]]:
     return labelled
 
 
-def evaluate(path: Path, *, colleagues: frozenset[str] = frozenset()) -> dict:
+def evaluate(
+    path: Path, *, colleagues: frozenset[str] = frozenset(), leave_out: tuple[str, ...] = ()
+) -> dict:
     blocked: Counter[str] = Counter()
     flagged: Counter[str] = Counter()
     total: Counter[str] = Counter()
@@ -86,6 +88,8 @@ def evaluate(path: Path, *, colleagues: frozenset[str] = frozenset()) -> dict:
             continue
         item = json.loads(line)
         text = item["text"]
+        if any(seen in text for seen in leave_out):
+            continue
         labelled = _labels(item)
         findings = phi.scan(text, colleagues)
         for start, end, kind in labelled:
@@ -235,6 +239,16 @@ def main() -> int:
             f"precision={result['precision']:.3f} "
             f"clean flagged={result['clean_flagged']}/{result['clean']}"
         )
+    seen = bench / "blind" / "seen_examples.json"
+    leave_out = tuple(json.loads(seen.read_text())) if seen.exists() else ()
+    for path, _, colleagues in sets:
+        if path.parent.name == "blind" and leave_out:
+            result = evaluate(path, colleagues=colleagues, leave_out=leave_out)
+            print(
+                f"phi_screen: {path.name} without items holding the issue's examples: "
+                f"recall={result['recall']:.3f} precision={result['precision']:.3f} "
+                f"clean flagged={result['clean_flagged']}/{result['clean']}"
+            )
     if "--no-cost" not in sys.argv:
         cost([path for path, _, _ in sets])
     return 0
