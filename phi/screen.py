@@ -28,7 +28,7 @@ KINDS = {
     "ip": _("an IP address"),
     "ward_bed": _("a ward, bay, bed or room"),
     "place": _("a town or city (a country or state is fine)"),
-    "town": _("a town or city: if it is where the patient lives or was treated, leave it out"),
+    "town": _("a town or city you moved between: fine if it says nothing about the patient"),
     # Quasi-identifiers: a warning the author acknowledges, never a block.
     "institution": _("a named hospital or institution: with a rare case it can identify"),
     "occupation": _("an occupation few people have: with the case it can identify"),

@@ -102,7 +102,8 @@ CLINICAL = [
 
 @pytest.mark.parametrize(("kind", "text", "identifier"), FOUND)
 def test_every_kind_is_found(kind, text, identifier):
-    findings = phi.blocking(phi.scan(text))
+    # A town beside an address or postcode is found too ("Ottawa K2P 1L4"): not this test's.
+    findings = [f for f in phi.blocking(phi.scan(text)) if f.kind != "place" or kind == "place"]
     assert [(f.kind, f.text) for f in findings] == [(kind, identifier)]
     finding = findings[0]
     assert text[finding.start : finding.end] == identifier

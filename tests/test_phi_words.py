@@ -28,6 +28,7 @@ FOUND = [
     ("place", "Her son called from Seattle this morning.", "Seattle"),
     ("place", "He moved to Aarhus after the first operation.", "Aarhus"),
     ("place", "A taxi driver from Enugu with a typhoid perforation.", "Enugu"),
+    ("place", "Pt discharged with district nurse f/u in Barnstaple.", "Barnstaple"),
     # Dates: a slash pair with a side that can only be a day.
     ("date", "Follow-up booked for 7/23 in clinic.", "7/23"),
     ("date", "Dressing changed, seen 15/3 by the nurses.", "15/3"),
@@ -55,7 +56,7 @@ QUASI = [
         "A Premier League footballer with a sports hernia.",
         "Premier League footballer",
     ),
-    ("town", "I saw one like it in Toronto once.", "Toronto"),
+    ("town", "We moved from Birmingham to a smaller unit.", "Birmingham"),
     ("exact_age", "A very rare case: a 34-year-old with an Amyand's hernia.", "34-year-old"),
 ]
 
@@ -83,6 +84,7 @@ CLEAN = [
     "Bennett's fracture and Berry's ligament; Von Hippel-Lindau and a Le Fort II.",
     "Our ward has 28 beds; Email the list to the coordinator.",
     "We moved from a DGH to a teaching unit last year.",
+    "Within the Milan criteria; outside Paris classification 0-IIa; in Glasgow Coma Scale terms.",
 ]
 
 

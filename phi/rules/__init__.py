@@ -19,6 +19,7 @@ RULES: list[Rule] = [
     *dates.DATES,
     *dates.AGES,
     *places.POSTCODES,
+    *places.TOWNS,
     *places.ADDRESSES,
     *places.WARDS,
     *names.NAMES,

@@ -55,7 +55,8 @@ DATES: list[Rule] = [
         "date-numeric",
         "date",
         # Not ventilator settings: "700X15/5/40%".
-        r"(?<![\d/.xX\u00d7])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2]|[12]\d|3[01])[/.-]"
+        # One separator throughout: "6-8/52" is six to eight weeks.
+        r"(?<![\d/.xX\u00d7])(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|1[0-2]|[12]\d|3[01])\1"
         r"(?:\d{4}|\d{2})(?![\d/]|\s?%)",
     ),
     rule(
@@ -63,6 +64,40 @@ DATES: list[Rule] = [
         "date",
         r"(?<![\d/.:,xX\u00d7-])\d{1,2}/\d{1,2}(?![\d/.,:%-]|\.\d)",
         keep=_day_and_month,
+    ),
+    # "08NOV23", "12-JAN-2024" in pasted headers.
+    rule(
+        "date-compact",
+        "date",
+        r"(?i)\b(?:[12]\d|3[01]|0?[1-9])-?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)-?"
+        r"(?:\d{4}|\d{2})\b",
+    ),
+    # A weekday with a day or a slash pair: "Thursday 19th", "Sat 22nd", "Tue 4/9".
+    rule(
+        "date-weekday",
+        "date",
+        r"\b(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?i:day|sday|nesday|rsday|urday)?\.?"
+        r",?\s+(?:the\s+)?(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b|\d{1,2}/\d{1,2}(?!\d))",
+    ),
+    # A slash pair followed by a time is a date even when both sides could be a month:
+    # "next due 2/4 18:00".
+    rule(
+        "date-pair-time",
+        "date",
+        r"(?<![\d/.])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])(?=\s+(?:at\s+)?\d{1,2}[:.]\d{2}\b)",
+    ),
+    # A month and a year: "in March 2022" (a year alone is fine, a month is not).
+    rule(
+        "date-month-year",
+        "date",
+        rf"\b{MONTHS}\.?,?\s+(?:19|20)\d{{2}}\b",
+    ),
+    rule(
+        "date-holiday",
+        "date",
+        r"\b(?i:boxing day|christmas (?:day|eve)|xmas (?:day|eve)|new year'?s (?:day|eve)|"
+        r"hogmanay|st\.? patrick'?s day|valentine'?s day|halloween|bonfire night|"
+        r"thanksgiving|independence day|bastille day)\b",
     ),
     rule(
         "date-cjk",

@@ -163,5 +163,11 @@ NAMES: list[Rule] = [
         keep=_untitled_name,
     ),
     # Initial-and-surname ("J. Doe").
-    rule("initial", "name", rf"\b[A-Z]\.\s?{SURNAME}\b(?=[\s,.;:)]|$)", keep=_not_organism),
+    # Not a classification's letter: "Todani IV-A. Excision".
+    rule(
+        "initial",
+        "name",
+        rf"(?<![-/])\b[A-Z]\.\s?{SURNAME}\b(?=[\s,.;:)]|$)",
+        keep=_not_organism,
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from phi.rules.fragments import LOWER, NAME, STREET_TYPES, UPPER
+from phi.rules.people import COMMON, MEDICAL, PLACES, REGIONS
 from phi.rules.rule import Rule, rule
 from phi.wordlists import load
 
@@ -66,6 +67,72 @@ POSTCODES: list[Rule] = [
         "postcode",
         rf"\b(?:{STREET_TYPES})\.?,\s*(?:[A-Z][a-z]+,?\s+)?(\d{{5}}(?:-\d{{4}})?)\b",
         group=1,
+    ),
+]
+
+# Words that stand before a code in forms and letters, not towns.
+_LABELS = frozenset(
+    [
+        "postcode",
+        "zip",
+        "zipcode",
+        "cpt",
+        "dob",
+        "mrn",
+        "nhs",
+        "ssn",
+        "code",
+        "ref",
+        "no",
+        "number",
+        "tel",
+        "fax",
+        "phone",
+        "box",
+        "po",
+        "eircode",
+        "plz",
+        "cep",
+        "pin",
+    ]
+)
+
+
+def _town_word(text: str, match: re.Match[str]) -> bool:
+    """A town, not a label ("ZIP", "MRN", "DOB") or a drug ("Heparin IV 25000 units")."""
+    key = text.lower()
+    if key in _LABELS:
+        return False
+    if key in PLACES:
+        return key not in REGIONS
+    if any(w in COMMON or w in MEDICAL or w in REGIONS for w in key.split()):
+        return False
+    # Not in the list: only a Title-case word before a postcode that can't be a number.
+    rest = match.string[match.end(1) : match.end()]
+    letters_in_code = any(c.isalpha() for c in rest.replace(",", " ").split()[-1])
+    return text.istitle() and letters_in_code
+
+
+# A town just before a postcode ("…, Bolton BL3 4QT", "Chicago, IL 60610", "Saskatoon, SK
+# S7N 0W8", "Alice Springs NT 0871") or just after one ("67000 Strasbourg").
+TOWNS: list[Rule] = [
+    rule(
+        "town-before-postcode",
+        "place",
+        r"\b((?:[A-Z][a-z]{2,20}|[A-Z]{3,20})(?:[ -](?:[A-Z][a-z]{2,20}|[A-Z]{3,20}))?),?\s+"
+        r"(?:[A-Z]{2,3},?\s+)?(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b|"
+        r"\d{5}(?:-\d{4})?\b|\d{4}\b(?!\s*(?:mg|ml|mL|units?|h|hrs?|cc))|"
+        r"[A-CEGHJ-NPR-TVXY]\d[A-Z]\s?\d[A-Z]\d\b)",
+        group=1,
+        keep=_town_word,
+    ),
+    rule(
+        "town-after-postcode",
+        "place",
+        r"(?:^|[,;]\s*)(?:\d{5}|\d{4}\s?[A-Z]{2}|\d{2}-\d{3})\s+"
+        r"([A-Z][a-zà-ÿā-ž]{2,20}(?:[ -][A-Z][a-zà-ÿā-ž]{2,20})?)",
+        group=1,
+        keep=_town_word,
     ),
 ]
 
