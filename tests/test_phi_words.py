@@ -22,6 +22,16 @@ FOUND = [
     ("name", "Maisie was back in ED last night with another SBO.", "Maisie"),
     ("name", "Mrs Graves has Graves' disease and wants a thyroidectomy.", "Mrs Graves"),
     ("name", "Patient NL: Mevrouw de Jong-Bakker, referred for a redo.", "Mevrouw de Jong-Bakker"),
+    # From the first blind sets, once measured (tuning sets since).
+    ("name", "spoke w/ dtr sue who says pt is managing", "sue"),
+    ("name", "NOK SON PETER CALLED, UPDATED", "PETER"),
+    ("name", "Nicholson, Jane   admitted via ED with SBO.", "Nicholson, Jane"),
+    ("name", "Could someone ring me re transfer of Sipho Ndlovu tonight?", "Sipho Ndlovu"),
+    ("date", "MDT in Sept recommended RALP.", "Sept"),
+    ("date", "Last scoped 08/2022 with a sessile polyp.", "08/2022"),
+    ("date", "Wife asks if he can go home Sat 22nd.", "Sat 22nd"),
+    ("date", "Motorbike RTC on Boxing Day, embolised by IR.", "Boxing Day"),
+    ("place", "ADMITTED FROM WOLVERHAMPTON WITH ACUTE LIMB ISCHAEMIA.", "WOLVERHAMPTON"),
     # Places after a trigger, in any case.
     ("place", "She lives in Rome with her sister.", "Rome"),
     ("place", "PT LIVES IN Hampton WITH WIFE", "Hampton"),
@@ -57,6 +67,8 @@ QUASI = [
         "Premier League footballer",
     ),
     ("town", "We moved from Birmingham to a smaller unit.", "Birmingham"),
+    ("town", "I saw one like it in Toronto once.", "Toronto"),
+    ("town", "Our unit in Tehran sees many hydatid cysts.", "Tehran"),
     ("exact_age", "A very rare case: a 34-year-old with an Amyand's hernia.", "34-year-old"),
 ]
 
@@ -84,6 +96,9 @@ CLEAN = [
     "Bennett's fracture and Berry's ligament; Von Hippel-Lindau and a Le Fort II.",
     "Our ward has 28 beds; Email the list to the coordinator.",
     "We moved from a DGH to a teaching unit last year.",
+    "Happy to discuss at the regional meeting in June.",
+    "Listed for an elective TAPP, ASA 2, BMI 29.",
+    "Percutaneous cholecystostomy, then interval lap chole at 6-8/52.",
     "Within the Milan criteria; outside Paris classification 0-IIa; in Glasgow Coma Scale terms.",
 ]
 

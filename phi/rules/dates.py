@@ -38,6 +38,17 @@ def _day_and_month(text: str, match: re.Match[str]) -> bool:
     return not _DURATION_AFTER.match(whole[match.end() : match.end() + 14])
 
 
+_EVENTS = re.compile(
+    r"(?i)\b(?:meeting|congress|conference|course|symposium|webinar|deadline|rota|audit|"
+    r"published|guidelines?|exams?|interviews?|holiday|leave)\b"
+)
+
+
+def _not_an_event(text: str, match: re.Match[str]) -> bool:
+    # "the regional meeting in June" is the author's diary, not the patient's.
+    return not _EVENTS.search(match.string[max(0, match.start() - 30) : match.start()])
+
+
 # Day and month, in any order, with or without a year. A year alone is fine.
 DATES: list[Rule] = [
     rule(
@@ -92,6 +103,18 @@ DATES: list[Rule] = [
         "date",
         rf"\b{MONTHS}\.?,?\s+(?:19|20)\d{{2}}\b",
     ),
+    # A month alone after a word of time: "MDT in Sept", "since March" ("may" is a verb).
+    rule(
+        "date-month-context",
+        "date",
+        r"\b(?i:in|since|from|until|till|by|last|next|early|late|mid|end of|start of)\s+"
+        r"((?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|June?|July?|Aug(?:ust)?|"
+        r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?))\b\.?",
+        group=1,
+        keep=_not_an_event,
+    ),
+    # A month and a year in numbers: "last scoped 08/2022".
+    rule("date-month-year-numeric", "date", r"(?<![\d/.])(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}\b"),
     rule(
         "date-holiday",
         "date",

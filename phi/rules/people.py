@@ -599,12 +599,15 @@ def _after_relation(t: _Text) -> Iterator[Found]:
         if ws[j].key in CLINICIAN_TITLES:
             continue  # "her niece, Dr Shreya …": a clinician's name, allowed as one
         name = ws[j]
-        if not t.namelike(name, trusted=True):
-            continue
+        lower_first_name = (
+            name.shape == "lower" and name.key in FIRST_NAMES and name.key not in FUNCTION_WORDS
+        )
+        if not (t.namelike(name, trusted=True) or lower_first_name):
+            continue  # "dtr sue who says…": after a relation a first name is one, even "sue"
         if name.shape == "caps" and len(name.key) <= 3 and name.key not in FIRST_NAMES:
             continue  # "patient ID 507…", "Patient NL:", "BSN": codes, not names
-        if t.text[name.end : name.end + 2].strip()[:1].isdigit():
-            continue
+        if t.text[name.end : name.end + 2].strip()[:1].isdigit() and name.key not in FIRST_NAMES:
+            continue  # "BSN 172839465"; but "NOK SON PETER 01423 555 882" is Peter
         if not t.capitalised(name) and name.key not in FIRST_NAMES:
             continue  # lower case or shouting: a first name from the list, or nothing
         last = _extend_surname(t, j, trusted=False)
@@ -675,6 +678,11 @@ def _bare_full_names(t: _Text) -> Iterator[Found]:
 # What a patient has that a name can own: "Olumide's CT", "Arjun's bloods".
 BELONGINGS = frozenset(
     [
+        "bag",
+        "drain",
+        "pain",
+        "sats",
+        "obs",
         "ct",
         "mri",
         "scan",
@@ -903,11 +911,32 @@ def name_words(text: str) -> set[str]:
     return found
 
 
+def _surname_comma_first_name(t: _Text) -> Iterator[Found]:
+    """Pasted headers and lists: "Nicholson, Jane   DOB …", "lindqvist, olof 92yo"."""
+    ws = t.words
+    for i in range(len(ws) - 1):
+        surname, first = ws[i], ws[i + 1]
+        between = t.text[surname.end : first.start]
+        if between.strip() != "," or len(between) > 2 or surname.shape != first.shape:
+            continue
+        if surname.key not in SURNAMES or first.key not in FIRST_NAMES:
+            continue
+        if surname.key in COMMON or first.key in COMMON or surname.key in MEDICAL:
+            continue
+        if first.key in MEDICAL or (surname.shape == "caps" and not t.shouting):
+            continue  # "TAPP, ASA 2": procedures and scores in capitals
+        if surname.key in EPONYMS or surname.key in PLACES:
+            continue
+        found = [surname, first]
+        yield Found(surname.start, first.end, "colleague" if t.is_colleague(found) else "name")
+
+
 def find(text: str, colleagues: Collection[str] = ()) -> Iterator[Found]:
     """Names, colleagues and places in `text`; `colleagues` are members' surnames, lower case."""
     t = _Text(text, colleagues)
     yield from _titled(t)
     yield from _after_relation(t)
     yield from _bare_full_names(t)
+    yield from _surname_comma_first_name(t)
     yield from _first_name_subjects(t)
     yield from _places(t)
