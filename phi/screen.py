@@ -110,10 +110,12 @@ PRIORITY = [
     "age",
     "address",
     "ward_bed",
-    "institution",
     "colleague",
     "place",
     "name",
+    # After the identifiers: a hospital's name must never swallow a patient's ("Christchurch
+    # Hospital for Mr Tane Whaanga"); towns inside a hospital's name are left out below.
+    "institution",
     "town",
     "occupation",
     "exact_age",

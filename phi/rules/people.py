@@ -615,9 +615,9 @@ def _after_relation(t: _Text) -> Iterator[Found]:
         yield Found(name.start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
 
 
-def _opens_sentence(t: _Text, i: int) -> bool:
+def _opens_sentence(t: _Text, i: int, *, colon: bool = True) -> bool:
     before = t.text[: t.words[i].start].rstrip(" \t\"'(")
-    return not before or before[-1] in ".!?:;\n"
+    return not before or before[-1] in (".!?:;\n" if colon else ".!?\n")
 
 
 def _unknown_pair_is_a_name(t: _Text, i: int) -> bool:
@@ -627,7 +627,9 @@ def _unknown_pair_is_a_name(t: _Text, i: int) -> bool:
     first, second = t.words[i], t.words[i + 1]
     if first.key in PLACES or second.key in PLACES or first.shape != "title":
         return False
-    if _opens_sentence(t, i):
+    # After a colon or semicolon a name is often what follows ("Referred to the liver unit:
+    # Lakshmi Venkataraman"); after a full stop an unknown pair is as often a term.
+    if _opens_sentence(t, i, colon=False):
         return False
     after = t.text[second.end : second.end + 2]
     return not any(c.isdigit() for c in after) and len(first.key) > 2 and len(second.key) > 2
@@ -832,6 +834,10 @@ def _place_at(t: _Text, j: int, *, strong: bool) -> int | None:
     return None
 
 
+INSTITUTION_WORDS = frozenset(
+    ["hospital", "hospitals", "infirmary", "clinic", "university", "hospice", "institute",
+     "medical", "health", "children's", "royal"]
+)  # fmt: skip
 AUTHOR_WORDS = frozenset(["i", "we", "i've", "we've", "i'm", "we're", "ive", "im"])
 OWN_PLACES = frozenset(["unit", "team", "department", "hospital", "trust", "centre", "center"])
 # What happens in a town that says nothing about a patient: "the congress in Barcelona".
@@ -889,6 +895,8 @@ def _places(t: _Text) -> Iterator[Found]:
             continue
         if last + 1 < len(ws) and ws[last + 1].key in QUALIFIERS:
             continue  # "Paris classification", "Milan criteria"
+        if any(w.key in INSTITUTION_WORDS for w in ws[last + 1 : last + 3]):
+            continue  # "at Leeds General Infirmary": the hospital, a warning of its own
         # A town is an identifier (Safe Harbor: any subdivision smaller than a state), after
         # "lives in" or a bare "in" alike: measured on the blind sets, towns after a bare "in"
         # were mostly where a patient lived or was treated. Only the author's own moves ("we

@@ -117,7 +117,7 @@ GENERIC = frozenset(
 )
 # Connecting words inside a name: "Hospital of St Cross", "Hospital Clínic de Barcelona".
 CONNECTORS = frozenset(
-    ["of", "de", "del", "della", "di", "du", "la", "le", "des", "and", "&", "for", "the"]
+    ["of", "de", "del", "della", "di", "du", "la", "le", "des", "and", "&", "the"]
 )
 
 _SAINT = re.compile(r"\b(?:St|Saint|Ste)\.?\s+[A-Z][a-z]+(?:['\u2019]s?)?(?=\s|[,.;:)]|$)")
