@@ -662,7 +662,7 @@ def _bare_full_names(t: _Text) -> Iterator[Found]:
             known = first.key in FIRST_NAMES or second.key in SURNAMES
             if not known and not _unknown_pair_is_a_name(t, i):
                 continue
-            if first.key not in FIRST_NAMES and _opens_sentence(t, i):
+            if first.key not in FIRST_NAMES and _opens_sentence(t, i, colon=False):
                 continue  # "Gynaecomastia Simon grade IIb": a term, then an eponym
         elif first.shape == second.shape and first.shape in ("lower", "caps"):
             # "mathias ruud", "MATHIAS RUUD": only the lists can say.
