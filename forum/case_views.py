@@ -595,6 +595,11 @@ async def screen_hints(request: MemberRequest) -> HttpResponse:
     text = request.POST.get("text", "")
     if len(text) > HINT_LIMIT:
         return JsonResponse({"error": _("Too long to check while typing.")}, status=413)
+    try:
+        await sync_to_async(spend)(request.user.pk, "screen")
+    except QuotaReached as reached:
+        # The page stops hinting; the screen still runs when the post is sent.
+        return JsonResponse({"error": str(reached)}, status=429)
     colleagues = await sync_to_async(actions.colleague_surnames)({"text": text})
     found = await sync_to_async(phi.scan, thread_sensitive=False)(text, colleagues)
     return JsonResponse(

@@ -31,6 +31,7 @@ NOUNS = {
     "reply": gettext_lazy("Replies"),
     "flag": gettext_lazy("Flags"),
     "search": gettext_lazy("Searches"),
+    "screen": gettext_lazy("Checks while typing"),
 }
 
 

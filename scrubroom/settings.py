@@ -304,6 +304,8 @@ SCRUBROOM_QUOTAS = {
     "reply": env_int("SCRUBROOM_QUOTA_REPLIES", 60),
     "flag": env_int("SCRUBROOM_QUOTA_FLAGS", 30),
     "search": env_int("SCRUBROOM_QUOTA_SEARCHES", 300),
+    # The screen's hints while typing: one call per pause of a second, at most.
+    "screen": env_int("SCRUBROOM_QUOTA_SCREENS", 1200),
 }
 SCRUBROOM_SOCKETS_PER_MEMBER = env_int("SCRUBROOM_SOCKETS_PER_MEMBER", 16)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Scrubroom] "

@@ -379,3 +379,13 @@ def test_hints_refuse_what_is_not_a_members_post(client, client_for, bob, carol)
         response = asking.post("/screen/", {"text": "Mr Okafor"})
         assert response.status_code == 302
         assert b"Okafor" not in response.content
+
+
+def test_hints_have_an_hourly_allowance(client_for, bob, settings):
+    settings.SCRUBROOM_QUOTAS = {**settings.SCRUBROOM_QUOTAS, "screen": 2}
+    client = client_for(bob)
+    assert [client.post("/screen/", {"text": "Mr Okafor"}).status_code for _ in range(3)] == [
+        200,
+        200,
+        429,
+    ]

@@ -28,7 +28,11 @@ FOUND = [
     ("name", "Nicholson, Jane   admitted via ED with SBO.", "Nicholson, Jane"),
     ("name", "Could someone ring me re transfer of Sipho Ndlovu tonight?", "Sipho Ndlovu"),
     ("name", "Referral from Christchurch Hospital for Mr Tane Whaanga today.", "Mr Tane Whaanga"),
-    ("name", "Referred to the liver unit: Lakshmi Venkataraman, for review.", "Lakshmi Venkataraman"),
+    (
+        "name",
+        "Referred to the liver unit: Lakshmi Venkataraman, for review.",
+        "Lakshmi Venkataraman",
+    ),
     ("date", "MDT in Sept recommended RALP.", "Sept"),
     ("date", "Last scoped 08/2022 with a sessile polyp.", "08/2022"),
     ("date", "Wife asks if he can go home Sat 22nd.", "Sat 22nd"),
