@@ -466,7 +466,9 @@ def words(text: str) -> list[Word]:
     found: list[Word] = []
     for match in _WORD.finditer(text):
         start = match.start()
-        core = _POSSESSIVE.sub("", match.group()) if len(match.group()) > 2 else match.group()
+        core = match.group()
+        if len(core) > 2 and ("'" in core or "\u2019" in core):
+            core = _POSSESSIVE.sub("", core)
         found.append(Word(start, start + len(core), core.lower(), _shape(core)))
     return found
 
@@ -480,9 +482,11 @@ def _shouting(found: list[Word]) -> bool:
 class _Text:
     """One text's words, and what its spacing and case say about them."""
 
-    def __init__(self, text: str, colleagues: Collection[str]) -> None:
+    def __init__(
+        self, text: str, colleagues: Collection[str], found: list[Word] | None = None
+    ) -> None:
         self.text = text
-        self.words = words(text)
+        self.words = words(text) if found is None else found
         self.shouting = _shouting(self.words)
         self.colleagues = colleagues
 
@@ -939,9 +943,12 @@ def _surname_comma_first_name(t: _Text) -> Iterator[Found]:
         yield Found(surname.start, first.end, "colleague" if t.is_colleague(found) else "name")
 
 
-def find(text: str, colleagues: Collection[str] = ()) -> Iterator[Found]:
-    """Names, colleagues and places in `text`; `colleagues` are members' surnames, lower case."""
-    t = _Text(text, colleagues)
+def find(
+    text: str, colleagues: Collection[str] = (), found: list[Word] | None = None
+) -> Iterator[Found]:
+    """Names, colleagues and places in `text`; `colleagues` are members' surnames, lower case.
+    `found`: the text's words(), when the caller has them already."""
+    t = _Text(text, colleagues, found)
     yield from _titled(t)
     yield from _after_relation(t)
     yield from _bare_full_names(t)

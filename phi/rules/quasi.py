@@ -215,8 +215,8 @@ def _saints(text: str) -> Iterator[Found]:
         yield Found(match.start(), match.end(), "institution")
 
 
-def find(text: str) -> Iterator[Found]:
-    ws = words(text)
+def find(text: str, found: list[Word] | None = None) -> Iterator[Found]:
+    ws = words(text) if found is None else found
     yield from _institutions(text, ws)
     yield from _saints(text)
     for match in OCCUPATIONS.finditer(text):
