@@ -33,6 +33,9 @@ FOUND = [
         "Referred to the liver unit: Lakshmi Venkataraman, for review.",
         "Lakshmi Venkataraman",
     ),
+    ("name", "Known as 'Mick' on the ward, refusing obs again.", "Mick"),
+    ("name", "FAX TO PATH\nRE: DELORES WASHINGTON   for the histology.", "DELORES WASHINGTON"),
+    ("name", "Haruto Sato, early gastric ca, non-curative ESD.", "Haruto Sato"),
     ("date", "MDT in Sept recommended RALP.", "Sept"),
     ("date", "Last scoped 08/2022 with a sessile polyp.", "08/2022"),
     ("date", "Wife asks if he can go home Sat 22nd.", "Sat 22nd"),
@@ -103,6 +106,7 @@ CLEAN = [
     "Our ward has 28 beds; Email the list to the coordinator.",
     "We moved from a DGH to a teaching unit last year.",
     "Happy to discuss at the regional meeting in June.",
+    "Gynaecomastia Simon grade IIb: liposuction through a periareolar incision.",
     "Listed for an elective TAPP, ASA 2, BMI 29.",
     "Percutaneous cholecystostomy, then interval lap chole at 6-8/52.",
     "Within the Milan criteria; outside Paris classification 0-IIa; in Glasgow Coma Scale terms.",
@@ -125,6 +129,23 @@ def test_quasi_identifiers_are_a_warning_not_a_block(kind, text, quasi):
 @pytest.mark.parametrize("text", CLEAN)
 def test_false_findings_are_now_clean(text):
     assert phi.scan(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Handover: bed 3 Wojciech Nowak ?leak, CT booked.", "Wojciech Nowak"),
+        ("Reg o/n. Keller bed 4 needs r/v, HR 124.", "Keller"),
+    ],
+)
+def test_a_name_beside_a_bed_number_is_found_with_it(text, name):
+    found = [(f.kind, f.text) for f in phi.blocking(phi.scan(text))]
+    assert ("name", name) in found and any(kind == "ward_bed" for kind, _ in found)
+
+
+def test_words_beside_a_bed_number_are_not_names_when_they_are_words():
+    text = "Moved to bed 4 after the relook; Transferred bay 2 overnight."
+    assert [f.kind for f in phi.scan(text)] == ["ward_bed", "ward_bed"]
 
 
 def test_a_members_surname_after_a_title_is_a_colleague():

@@ -155,6 +155,14 @@ NAMES: list[Rule] = [
         rf"\b(?:Re|RE):\s*({CAPS_SURNAME}(?:\s{CAPS_SURNAME})?,?\s+(?:[A-Z]{{1,2}}\b|{NAME}))",
         group=1,
     ),
+    # "RE: DELORES WASHINGTON   DOB …": a pasted header in capitals.
+    rule(
+        "re-header-caps",
+        "name",
+        r"\b(?:Re|RE):\s*([A-Z][A-Z'-]{1,30}(?: [A-Z][A-Z'-]{1,30}){1,2})"
+        r"(?=\s{2,}|\s*(?:DOB|MRN|\(|,|$))",
+        group=1,
+    ),
     rule(
         "name-identifier",
         "name",

@@ -624,6 +624,18 @@ def _opens_sentence(t: _Text, i: int, *, colon: bool = True) -> bool:
     return not before or before[-1] in (".!?:;\n" if colon else ".!?\n")
 
 
+def _apposition_follows(t: _Text, j: int) -> bool:
+    """A comma then an age, a sex or what happened: "Haruto Sato, early gastric ca",
+    "Hope Adebayo, 29F": at a sentence's start, a name followed by what the case is."""
+    rest = t.text[t.words[j].end : t.words[j].end + 12]
+    return bool(_APPOSITION.match(rest))
+
+
+_APPOSITION = re.compile(
+    r",\s+(?:\d{1,3}\s?(?:[MF]\b|y|yo|year)|aged?\b|(?i:early|late|now|who|his|her|the)\b)"
+)
+
+
 def _unknown_pair_is_a_name(t: _Text, i: int) -> bool:
     """Two Title-case words no list knows ("Sipho Ndlovu", "Moana Kealoha"): a name when
     neither is a town, neither opens a sentence, and both are written as names are (no
@@ -633,7 +645,7 @@ def _unknown_pair_is_a_name(t: _Text, i: int) -> bool:
         return False
     # After a colon or semicolon a name is often what follows ("Referred to the liver unit:
     # Lakshmi Venkataraman"); after a full stop an unknown pair is as often a term.
-    if _opens_sentence(t, i, colon=False):
+    if _opens_sentence(t, i, colon=False) and not _apposition_follows(t, i + 1):
         return False
     after = t.text[second.end : second.end + 2]
     return not any(c.isdigit() for c in after) and len(first.key) > 2 and len(second.key) > 2
@@ -666,7 +678,8 @@ def _bare_full_names(t: _Text) -> Iterator[Found]:
             known = first.key in FIRST_NAMES or second.key in SURNAMES
             if not known and not _unknown_pair_is_a_name(t, i):
                 continue
-            if first.key not in FIRST_NAMES and _opens_sentence(t, i, colon=False):
+            opening = _opens_sentence(t, i, colon=False)
+            if first.key not in FIRST_NAMES and opening and not _apposition_follows(t, i + 1):
                 continue  # "Gynaecomastia Simon grade IIb": a term, then an eponym
         elif first.shape == second.shape and first.shape in ("lower", "caps"):
             # "mathias ruud", "MATHIAS RUUD": only the lists can say.
@@ -943,6 +956,36 @@ def _surname_comma_first_name(t: _Text) -> Iterator[Found]:
         yield Found(surname.start, first.end, "colleague" if t.is_colleague(found) else "name")
 
 
+_NICKNAME = re.compile(
+    r"(?i:known as|prefers|goes by|calls (?:him|her|them)self|nicknamed?)\s+['\"\u2018\u201c]"
+    r"([A-Z][a-z]{1,20})['\"\u2019\u201d]"
+)
+_BY_BED = re.compile(
+    r"\b(?i:bed|bay|cubicle|rm|room)\s?\d{1,3}[A-Z]?\s?[:\-\u2013]?\s((?:Mr|Mrs|Ms|Miss)\.?\s)?"
+    r"([A-Z][a-z]{2,20}(?:[ -][A-Z][a-z]{2,20})?)\b"
+    r"|\b([A-Z][a-z]{2,20})\s(?i:bed|bay)\s?\d{1,3}\b"
+)
+
+
+def _nicknames_and_beds(t: _Text) -> Iterator[Found]:
+    """ "known as 'Mick'"; handover lists: "bed 3 Wojciech Nowak", "Keller bed 4"."""
+    for match in _NICKNAME.finditer(t.text):
+        yield Found(match.start(1), match.end(1), "name")
+    for match in _BY_BED.finditer(t.text):
+        group = 2 if match.group(2) else 3
+        start, end = match.span(group)
+        words_here = t.text[start:end].lower().replace("-", " ").split()
+        if any(
+            w in COMMON or w in MEDICAL or w in EPONYMS or w in FUNCTION_WORDS for w in words_here
+        ):
+            continue
+        if match.group(1):
+            start = match.start(1)
+        yield Found(
+            start, end, "colleague" if any(w in t.colleagues for w in words_here) else "name"
+        )
+
+
 def find(
     text: str, colleagues: Collection[str] = (), found: list[Word] | None = None
 ) -> Iterator[Found]:
@@ -953,5 +996,6 @@ def find(
     yield from _after_relation(t)
     yield from _bare_full_names(t)
     yield from _surname_comma_first_name(t)
+    yield from _nicknames_and_beds(t)
     yield from _first_name_subjects(t)
     yield from _places(t)
