@@ -106,6 +106,8 @@ CLEAN = [
     "Our ward has 28 beds; Email the list to the coordinator.",
     "We moved from a DGH to a teaching unit last year.",
     "Happy to discuss at the regional meeting in June.",
+    "Great Ormond Street protocol for pyloric stenosis fluids; the Mayo Clinic series agrees.",
+    "Stanford B dissection, BP 180/110, labetalol to SBP < 120.",
     "Gynaecomastia Simon grade IIb: liposuction through a periareolar incision.",
     "Listed for an elective TAPP, ASA 2, BMI 29.",
     "Percutaneous cholecystostomy, then interval lap chole at 6-8/52.",

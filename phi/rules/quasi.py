@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from phi.rules.people import COMMON, FUNCTION_WORDS, QUALIFIERS, Found, Word, words
+from phi.wordlists import load
 
 # The word that makes the words before it an institution's name.
 HEADS = frozenset(
@@ -124,11 +125,18 @@ _SAINT = re.compile(r"\b(?:St|Saint|Ste)\.?\s+[A-Z][a-z]+(?:['\u2019]s?)?(?=\s|[
 # Herbs and illnesses with a saint's name.
 _NOT_SAINT = re.compile(r"(?i)\b(?:wort|dance|fire|disease)\b")
 
+# A named employer: "a senior engineer at Rolls-Royce", "works for Anglo American".
+EMPLOYER = re.compile(
+    r"\b(?:works?|working|employed|engineer|manager|director|employee|employer)\s+(?:at|for|is)?\s*"
+    r"((?:[A-Z][\w&-]+)(?:\s[A-Z][\w&-]+){0,2})"
+)
+
 OCCUPATIONS = re.compile(
     r"(?i)\b(?:(?:premier league|professional|pro|olympic|international|famous|well[- ]known|"
     r"celebrity|semi-pro)\s+(?:footballer|football player|rugby player|cricketer|athlete|"
     r"boxer|cyclist|golfer|jockey|dancer|ballerina|musician|singer|actor|actress|tennis "
-    r"player|swimmer|runner|climber)|olympian|jockey|ballerina|astronaut|"
+    r"player|swimmer|runner|climber|goalkeeper|rower|boxer)|olympian|(?:former\s+)?olympic\s+"
+    r"\w+|jockey|ballerina|astronaut|lighthouse keeper|(?:tv|bbc|weather|news)\s+presenter|"
     r"(?:the\s+)?local\s+(?:MP|mayor|councillor|vicar|priest|celebrity)|"
     r"(?:an?|the)\s+MP\b(?!\s+joint)|member of parliament|senator|congress(?:man|woman)|"
     r"high court judge|judge|bishop|cardinal|news (?:anchor|presenter|reader)|"
@@ -139,7 +147,8 @@ OCCUPATIONS = re.compile(
 RARITY = re.compile(
     r"(?i)\b(?:rare|rarely|very unusual|unusual|uncommon|exceptional|first (?:case|reported)|"
     r"only (?:case|one|patient)|case report|unique|one in a million|never (?:seen|had)|"
-    r"handful of cases|few cases|reportable)\b"
+    r"handful of cases|few cases|reportable|MEN ?[12]A?|MEN2B|FAP|Marfan|Ehlers-Danlos|VHL|"
+    r"von Hippel|desmoid|choledochal|liposarcoma|situs inversus|Peutz-Jeghers|Li-Fraumeni)\b"
 )
 EXACT_AGE = re.compile(
     r"(?i)\b(?:[1-8]?\d)[- ]?(?:years?|yrs?|y)[- ]?old\b|\baged?\s+[1-8]?\d\b|"
@@ -215,12 +224,47 @@ def _saints(text: str) -> Iterator[Found]:
         yield Found(match.start(), match.end(), "institution")
 
 
+KNOWN = load("institutions")
+_LONGEST_KNOWN = max(len(entry.split()) for entry in KNOWN)
+# Only a word that starts an entry is looked at further: most words start none.
+_KNOWN_STARTS = frozenset(entry.split()[0].rstrip("'s").rstrip("'") for entry in KNOWN)
+
+
+def _known_institutions(text: str, ws: list[Word]) -> Iterator[Found]:
+    """ "Addenbrooke's", "Great Ormond Street", "Karolinska": written as names, in any order
+    of words the list has."""
+    for i, w in enumerate(ws):
+        if w.shape not in ("title", "caps", "mixed"):
+            continue
+        if w.key not in _KNOWN_STARTS and w.key.rstrip("'s") not in _KNOWN_STARTS:
+            continue
+        for length in range(min(_LONGEST_KNOWN, len(ws) - i), 0, -1):
+            last = i + length - 1
+            gaps = [text[ws[k].end : ws[k + 1].start] for k in range(i, last)]
+            if any(len(gap) > 3 or gap.strip(" -'\u2019s&") for gap in gaps):
+                continue
+            phrase = text[w.start : ws[last].end].lower().replace("\u2019", "'")
+            if phrase in KNOWN or text[w.start : ws[last].end + 2].lower() in KNOWN:
+                end = ws[last].end
+                if text[end : end + 2] in ("'s", "\u2019s") and f"{phrase}'s" in KNOWN:
+                    end += 2
+                following = [x.key for x in ws[last + 1 : last + 3]]
+                if following and (following[0] in QUALIFIERS or following[-1] in QUALIFIERS):
+                    break  # "Great Ormond Street protocol", "the Mayo Clinic series"
+                yield Found(w.start, end, "institution")
+                break
+
+
 def find(text: str, found: list[Word] | None = None) -> Iterator[Found]:
     ws = words(text) if found is None else found
     yield from _institutions(text, ws)
+    yield from _known_institutions(text, ws)
     yield from _saints(text)
     for match in OCCUPATIONS.finditer(text):
         yield Found(match.start(), match.end(), "occupation")
+    for match in EMPLOYER.finditer(text):
+        if match.group(1).split()[0].lower() not in COMMON:
+            yield Found(match.start(1), match.end(1), "occupation")
     if RARITY.search(text):
         for match in EXACT_AGE.finditer(text):
             yield Found(match.start(), match.end(), "exact_age")
