@@ -53,10 +53,14 @@ IN_SCOPE = {
 }  # fmt: skip
 QUASI_LABELS = {"quasi"}
 NEUTRAL = {"colleague", "clinician"}
-# The colleagues of the blind sets' forum (their writer was given these members).
-BLIND_COLLEAGUES = frozenset(
-    ["raman", "whitcombe", "adeyemi", "ortega", "baptiste", "zhang", "lindgren", "osei"]
-)
+
+
+def colleagues_of(path: Path) -> frozenset[str]:
+    """The surnames of the members the set's writer was given (its folder's colleagues.txt)."""
+    listed = path.parent / "colleagues.txt"
+    if not listed.exists():
+        return frozenset()
+    return frozenset(listed.read_text().split())
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -222,7 +226,7 @@ def main() -> int:
     args = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
     bench = ROOT / "bench"
     if args:
-        sets = [(Path(arg), "labelled set", BLIND_COLLEAGUES) for arg in args]
+        sets = [(Path(arg), "labelled set", colleagues_of(Path(arg))) for arg in args]
     else:
         sets = [
             (bench / "phi_labelled.jsonl", "tuning set", frozenset()),
@@ -230,8 +234,9 @@ def main() -> int:
             (bench / "phi_heldout2.jsonl", "tuning set", frozenset()),
             (bench / "phi_heldout3.jsonl", "tuning set", frozenset()),
         ]
-        for path in sorted((bench / "blind").glob("*.jsonl")):
-            sets.append((path, "blind set (see bench/blind/README.md)", BLIND_COLLEAGUES))
+        for path in sorted(bench.glob("blind*/*.jsonl")):
+            label = f"blind set, now a tuning set (see bench/{path.parent.name}/README.md)"
+            sets.append((path, label, colleagues_of(path)))
     results = [report(path, label, colleagues) for path, label, colleagues in sets]
     for (path, _, _), result in zip(sets, results, strict=True):
         print(
