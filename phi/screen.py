@@ -26,7 +26,7 @@ KINDS = {
     "card": _("a payment card or bank account number (IBAN)"),
     "url": _("a link to a site outside Scrubroom"),
     "ip": _("an IP address"),
-    "ward_bed": _("a ward, bay, bed or room"),
+    "ward_bed": _("a ward, bay, bed or room: with the hospital it points at one patient"),
     "place": _("a town or city (a country or state is fine)"),
     "town": _("a town or city you moved between: fine if it says nothing about the patient"),
     # Quasi-identifiers: a warning the author acknowledges, never a block.
@@ -40,7 +40,11 @@ KINDS = {
 
 IDENTIFIER, QUASI, COLLEAGUE = "identifier", "quasi", "colleague"
 LEVELS = {
-    **dict.fromkeys(("town", "institution", "occupation", "exact_age", "measurement"), QUASI),
+    # A ward or bed says which patient to staff of that hospital, not to anyone else: neither
+    # Safe Harbor nor the issue's list counts it, and two blind writers did not label it.
+    **dict.fromkeys(
+        ("ward_bed", "town", "institution", "occupation", "exact_age", "measurement"), QUASI
+    ),
     "colleague": COLLEAGUE,
 }
 
@@ -109,10 +113,11 @@ PRIORITY = [
     "record_number",
     "age",
     "address",
-    "ward_bed",
     "colleague",
     "place",
     "name",
+    # A warning now: a ward named after a person must not hide her ("Mrs Gráinne Ward").
+    "ward_bed",
     # After the identifiers: a hospital's name must never swallow a patient's ("Christchurch
     # Hospital for Mr Tane Whaanga"); towns inside a hospital's name are left out below.
     "institution",

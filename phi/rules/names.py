@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from phi.rules.fragments import CAPS_SURNAME, FULL_NAME, NAME, RELATIONS, SURNAME
-from phi.rules.people import COMMON, FIRST_NAMES, SURNAMES
+from phi.rules.people import CLINICIAN_TITLES, COMMON, FIRST_NAMES, PATIENT_TITLES, SURNAMES
 from phi.rules.rule import Rule, rule
 from phi.wordlists import load
 
@@ -19,6 +19,8 @@ CLAUSE_OPENERS = load("clause_openers")
 EPONYMS = load("eponyms")
 
 _EPONYM_PARTS = re.compile(r"[\s-]+")
+_TITLE_BEFORE = re.compile(r"(?i:\b(?:mr|mrs|ms|miss|mx)\.?\s*)$")
+_CLINICIAN_BEFORE = re.compile(r"(?i:\b(?:dr|prof|professor|doctor|regards|thanks)\.?,?\s*)$")
 
 
 def _is_eponym(text: str) -> bool:
@@ -28,7 +30,12 @@ def _is_eponym(text: str) -> bool:
 
 
 def _untitled_name(text: str, match: re.Match[str]) -> bool:
+    start = match.start(1) if match.re.groups else match.start()
+    if _CLINICIAN_BEFORE.search(match.string[max(0, start - 12) : start]):
+        return False  # "Prof. Zhang Wei's group": a clinician, allowed as one
     words = text.replace(".", " ").split()
+    if words[0].lower() in PATIENT_TITLES or words[0].lower() in CLINICIAN_TITLES:
+        return False  # "Miss Carver's list": titled names are phi/rules/people.py's to judge
     if any(word in NOT_NAMES for word in words) or _is_eponym(text):
         return False
     if len(words) == 1:
@@ -46,6 +53,10 @@ def _patient_or_relative(text: str, match: re.Match[str]) -> bool:
 
 
 def _not_organism(text: str, match: re.Match[str]) -> bool:
+    # "Dr P. Lindgren", "Kind regards, K. Papadakis": a clinician, allowed as one.
+    before = match.string[max(0, match.start() - 12) : match.start()]
+    if _CLINICIAN_BEFORE.search(before) or _TITLE_BEFORE.search(before):
+        return False
     # "E. coli", "S. aureus" and the like are organisms, not people; "I & O. Continue" is
     # input and output, then a sentence.
     rest = text.split(".", 1)[1].strip()

@@ -73,7 +73,8 @@ RECORD_NUMBERS: list[Rule] = [
     rule(
         "record-context",
         "record_number",
-        r"\b(?:MRN|medical record|record|hospital|hosp|unit|chart|patient|pt|account|acct|a/c|"
+        r"\b(?:MRN|medical record|record|hospital|hosp|unit|chart(?=\s+(?:number|no|#))|"
+        r"patient|pt|account|acct|a/c|"
         r"policy|member|insurance|health plan|plan|claim|billing|invoice|serial|S/N|SN|lot|"
         r"batch|device|implant|pacemaker|UR|URN|CRN|K-?number|vehicle|licen[cs]e plate|"
         r"plate|beneficiary|subscriber|ID|prontu[aá]rio|NHC|historia cl[ií]nica|dossier|"

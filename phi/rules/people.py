@@ -551,6 +551,35 @@ class Found:
     kind: str
 
 
+# Roles that say the titled name after them is a clinician's: "Surgeon: Mr D. Ogunleye",
+# "CONS: MR AHERN", "the reg for Mr Adebayo", "under Mr Hale" (a UK consultant's patients).
+CLINICIAN_ROLES = frozenset(
+    ["surgeon", "consultant", "cons", "attending", "anaesthetist", "anesthetist", "assistant",
+     "registrar", "reg", "spr", "fellow", "referrer", "operator", "endoscopist", "under",
+     "physician", "oncologist", "radiologist", "supervisor", "trainer", "gp"]
+)  # fmt: skip
+# After the name, what only a clinician has: "Mr Hale's list", "Miss Rao's team".
+CLINICIAN_BELONGINGS = frozenset(
+    ["list", "lists", "clinic", "clinics", "team", "firm", "reg", "registrar", "patient",
+     "patients", "theatre", "secretary", "fellow", "service", "unit", "session"]
+)  # fmt: skip
+
+
+def _a_clinician(t: _Text, i: int, last: int) -> bool:
+    """The titled name at words i..last is a clinician's, by the role before it or what
+    follows it."""
+    ws = t.words
+    before = ws[i - 1].key if i > 0 else ""
+    if before == "for" and i > 1:
+        before = ws[i - 2].key  # "the reg for Mr Adebayo"
+    if before in CLINICIAN_ROLES:
+        between = t.text[ws[i - 1].end : ws[i].start]
+        if "\n" not in between:
+            return True
+    possessive = t.text[ws[last].end : ws[last].end + 1] in ("'", "\u2019")
+    return possessive and last + 1 < len(ws) and ws[last + 1].key in CLINICIAN_BELONGINGS
+
+
 def _titled(t: _Text) -> Iterator[Found]:
     ws = t.words
     for i, w in enumerate(ws):
@@ -558,6 +587,8 @@ def _titled(t: _Text) -> Iterator[Found]:
             continue
         if not t.adjacent(i, i + 1, allow=" .\u00a0"):
             continue
+        if w.key == "mx" and w.shape != "title":
+            continue  # "mx conservatively": management, in notes
         j = i + 1
         # "Mr J. Smith", "Mr J Smith": an initial, then the surname.
         if ws[j].shape == "initial" and t.adjacent(j, j + 1, allow=" ."):
@@ -577,7 +608,7 @@ def _titled(t: _Text) -> Iterator[Found]:
         found = ws[j : last + 1]
         if t.is_colleague(found):
             yield Found(w.start, ws[last].end, "colleague")
-        elif w.key in PATIENT_TITLES:
+        elif w.key in PATIENT_TITLES and not _a_clinician(t, i, last):
             yield Found(w.start, ws[last].end, "name")
 
 
@@ -673,8 +704,12 @@ def _bare_full_names(t: _Text) -> Iterator[Found]:
             # "Mathias Ruud": a first name (or two surnames) and a surname-shaped word.
             if second.key in COMMON and second.key not in SURNAMES:
                 continue
-            if first.key in PLACES and second.key in PLACES:
-                continue
+            if (first.key in PLACES and second.key in PLACES) or (
+                f"{first.key} {second.key}" in PLACES
+            ):
+                continue  # "Abu Dhabi", "Santa Cruz"
+            if any(w.key in INSTITUTION_WORDS and w.shape == "title" for w in ws[i + 2 : i + 4]):
+                continue  # "Mater Misericordiae University Hospital": a hospital's name
             known = first.key in FIRST_NAMES or second.key in SURNAMES
             if not known and not _unknown_pair_is_a_name(t, i):
                 continue
@@ -685,6 +720,8 @@ def _bare_full_names(t: _Text) -> Iterator[Found]:
             # "mathias ruud", "MATHIAS RUUD": only the lists can say.
             if first.key not in FIRST_NAMES or second.key not in SURNAMES:
                 continue
+            if second.key in COMMON and (len(first.key) < 4 or len(second.key) < 4):
+                continue  # "min via CVC": shorthand, then English; "john smith" is a man
             if first.key in PLACES or second.key in PLACES:
                 continue
         else:
@@ -855,6 +892,8 @@ INSTITUTION_WORDS = frozenset(
     ["hospital", "hospitals", "infirmary", "clinic", "university", "hospice", "institute",
      "medical", "health", "children's", "royal"]
 )  # fmt: skip
+ROOM_WORDS = frozenset(["rm", "room", "bed", "bay", "cubicle", "side", "theatre", "ward", "resus"])
+WARD_WORDS = frozenset(["ward", "wing", "unit", "suite", "theatre", "theatres", "bay"])
 AUTHOR_WORDS = frozenset(["i", "we", "i've", "we've", "i'm", "we're", "ive", "im"])
 OWN_PLACES = frozenset(["unit", "team", "department", "hospital", "trust", "centre", "center"])
 # What happens in a town that says nothing about a patient: "the congress in Barcelona".
@@ -881,6 +920,20 @@ def _authors_own(t: _Text, i: int) -> bool:
     return False
 
 
+def _a_name_follows(t: _Text, last: int) -> bool:
+    ws = t.words
+    if last + 1 >= len(ws) or not t.adjacent(last, last + 1):
+        return False
+    following = ws[last + 1]
+    return following.key in t.colleagues or (
+        t.capitalised(following)
+        and following.key in SURNAMES
+        and following.key not in PLACES
+        and following.key not in COMMON
+        and ws[last].key in FIRST_NAMES
+    )
+
+
 def _places(t: _Text) -> Iterator[Found]:
     ws = t.words
     for i, w in enumerate(ws):
@@ -903,6 +956,8 @@ def _places(t: _Text) -> Iterator[Found]:
         j = i + 1
         if ws[j].key == "the" and t.adjacent(j, j + 1):
             continue  # "in the ..." names a thing, not a town
+        if ws[j].key in ROOM_WORDS or (len(ws[j].key) < 3 and not strong):
+            continue  # "to Rm 12", "in ED": a room, or two letters that are rarely a town
         if strong == "listed":
             last = _place_at(t, j, strong=False)
             strong = last is not None
@@ -912,8 +967,14 @@ def _places(t: _Text) -> Iterator[Found]:
             continue
         if last + 1 < len(ws) and ws[last + 1].key in QUALIFIERS:
             continue  # "Paris classification", "Milan criteria"
-        if any(w.key in INSTITUTION_WORDS for w in ws[last + 1 : last + 3]):
+        if any(w.key in INSTITUTION_WORDS and w.shape != "lower" for w in ws[last + 1 : last + 3]):
             continue  # "at Leeds General Infirmary": the hospital, a warning of its own
+        if t.text[ws[last].end : ws[last].end + 1] in ("'", "\u2019"):
+            continue  # "transferred to King's", "Guy's": a hospital, not the town
+        if last + 1 < len(ws) and ws[last + 1].key in WARD_WORDS:
+            continue  # "to Nightingale ward": a ward, a warning of its own
+        if _a_name_follows(t, last):
+            continue  # "heard from Hamza Qureshi": a person whose first name is a town
         # A town is an identifier (Safe Harbor: any subdivision smaller than a state), after
         # "lives in" or a bare "in" alike: measured on the blind sets, towns after a bare "in"
         # were mostly where a patient lived or was treated. Only the author's own moves ("we
@@ -976,7 +1037,8 @@ def _nicknames_and_beds(t: _Text) -> Iterator[Found]:
         start, end = match.span(group)
         words_here = t.text[start:end].lower().replace("-", " ").split()
         if any(
-            w in COMMON or w in MEDICAL or w in EPONYMS or w in FUNCTION_WORDS for w in words_here
+            w in COMMON or w in MEDICAL or w in EPONYMS or w in FUNCTION_WORDS or w in NOT_NAMES
+            for w in words_here
         ):
             continue
         if match.group(1):

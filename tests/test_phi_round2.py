@@ -1,0 +1,60 @@
+"""What the second round of blind sets (bench/blind2/) taught the screen, as examples: each
+was missed or wrongly flagged on its one measurement, and each is written here in words of
+our own, so that the rule is tested rather than the sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+import phi
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("Now in bed 12 after the relook.", "bed 12"),
+        ("Back to ward 7B overnight.", "ward 7B"),
+        ("Transferred to Nightingale ward overnight.", "Nightingale ward"),
+        ("Moved to Rm 12 Bed C, day 2 after the Whipple.", "Rm 12 Bed C"),
+        ("Verlegt auf Station 6B nach der Hemikolektomie.", "Station 6B"),
+    ],
+)
+def test_a_ward_or_bed_is_a_warning_not_a_block(text, where):
+    # Neither Safe Harbor nor the issue's list of identifiers counts a bed; with the
+    # hospital it points at one patient, so the author is asked, and moderators see it.
+    findings = phi.scan(text)
+    assert [(f.kind, f.text, f.level) for f in findings] == [("ward_bed", where, phi.QUASI)]
+    assert not phi.blocking(findings)
+
+
+def test_a_ward_named_like_a_person_does_not_hide_the_patient():
+    text = "MDT outcome: Mrs Aisling Ward (MRN 1029384) for TME."
+    assert [f.kind for f in phi.blocking(phi.scan(text)) if f.text.startswith("Mrs Aisling")] == [
+        "name"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Clinicians, by title, initial, role or sign-off.
+        "Anaesthetist: Dr K. Sandberg\nFindings: inflamed appendix.",
+        "Surgeon: Mr T. Okafor\nAssistant: FY1",
+        "CONS: MR HALLORAN   WARD: 4",
+        "I'm the registrar for Mr Okonjo, he asked me to post the scan.",
+        "Kind regards, J. Varga",
+        "Prof. Liu Yang's unit published the trial last spring.",
+        "Happy to go on Miss Carver's list next week.",
+        # Shorthand and headings.
+        "D/C summary: mx conservatively w/ gastrografin, settled in 48h.",
+        "Noradrenaline 0.1mcg/kg/min via CVC, MAP 70.",
+        "Re Ingrid's point about the Ivor Lewis anastomosis: we staple.",
+        "Handover bed 9 is stable overnight.",
+        # Towns and hospitals that are not where a patient lives.
+        "Sent on to King's for the liver opinion.",
+        "Has anyone heard from Hamza Qureshi about grand rounds?",
+        "Fluid chart: IN 2450 (IV 1800) OUT 1900.",
+    ],
+)
+def test_clinicians_shorthand_and_hospitals_are_not_blocked(text):
+    assert phi.blocking(phi.scan(text, colleagues={"qureshi"})) == []
