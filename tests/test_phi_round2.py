@@ -58,3 +58,49 @@ def test_a_ward_named_like_a_person_does_not_hide_the_patient():
 )
 def test_clinicians_shorthand_and_hospitals_are_not_blocked(text):
     assert phi.blocking(phi.scan(text, colleagues={"qureshi"})) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # A listed town with no trigger word before it.
+        ("Three generations with FAP, the father Tromsø born.", "Tromsø"),
+        ("Her sisters are split between Swindon and Reading now.", "Swindon"),
+        ("Both were Tullamore patients, operated the same week.", "Tullamore"),
+        # A town no list has, placed by the address it ends.
+        ("Picked up at 7 Mill View, Ballykeel, after a long lie.", "Ballykeel"),
+        ("Home is 22 Quay Road, Carrigaline P43 XK20.", "Carrigaline"),
+        ("From Ballinamore, Co. Leitrim, with a closed-loop SBO.", "Ballinamore, Co. Leitrim"),
+        # The author's "I" does not make a patient's town the author's.
+        ("I operated on a lady from Stornoway with a Spigelian.", "Stornoway"),
+        ("Their whanau drove down, home is Whakatāne.", "Whakatāne"),
+    ],
+)
+def test_towns_without_a_trigger_are_found(text, town):
+    found = [(f.kind, f.text) for f in phi.blocking(phi.scan(text))]
+    assert ("place", town) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ottawa ankle rules negative, no X-ray needed.",
+        "Stanford B with malperfusion: TEVAR tonight.",
+        "Prague C2M4 with a nodule at 38 cm.",
+        "Glasgow-Blatchford 14 and Rockall 6 after the scope.",
+        "Dandy-Walker variant on the antenatal scan.",
+        "Vancouver B2 periprosthetic, revision stem.",
+        "Revised Atlanta says moderately severe.",
+        "Jones fracture at the fifth metatarsal base.",
+        "Still within Milan after downstaging.",
+        "Great Ormond Street fluids for pyloric stenosis.",
+        "A referral from UZ Leuven for the liver opinion.",
+        "KRAS wild type, MSS, so cetuximab was an option.",
+        "Bile leak from the duct of Luschka, stented.",
+        "In Lagos we often see typhoid perforations.",
+        "Patient works at Shannon Airport as a controller.",
+        "Pouch of Douglas nodules at the staging laparoscopy.",
+    ],
+)
+def test_classifications_eponyms_and_hospitals_named_after_towns_are_not_blocked(text):
+    assert phi.blocking(phi.scan(text)) == []

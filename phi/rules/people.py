@@ -303,6 +303,28 @@ QUALIFIERS = frozenset(
         "series",
         "questionnaire",
         "index",
+        "stool",
+        "chart",
+        "stem",
+        "hip",
+        "knee",
+        "shunt",
+        "tube",
+        "triage",
+        "definition",
+        "checklist",
+        "pouch",
+        "bag",
+        "pump",
+        "cohort",
+        "registry",
+        "experience",
+        "series",
+        "meeting",
+        "congress",
+        "conference",
+        "course",
+        "consensus",
     ]
 )
 
@@ -321,7 +343,7 @@ STRONG_PLACE_TRIGGERS = {
     "comes": {"from"},
     "came": {"from"},
     "originally": {"from"},
-    "home": {"in", "to"},
+    "home": {"in", "to", "is"},
     "called": {"from"},
     "rang": {"from"},
     "phoned": {"from"},
@@ -346,7 +368,7 @@ STRONG_PLACE_TRIGGERS = {
     "village": {"of", "near"},
     "town": {"of"},
 }
-WEAK_PLACE_TRIGGERS = frozenset({"in", "from", "near", "to", "at"})
+WEAK_PLACE_TRIGGERS = frozenset({"in", "from", "near", "to", "at", "between", "outside"})
 # Words before "from" that make it the source of something other than a person.
 NOT_ORIGINS = frozenset(
     [
@@ -890,10 +912,24 @@ def _place_at(t: _Text, j: int, *, strong: bool) -> int | None:
 
 INSTITUTION_WORDS = frozenset(
     ["hospital", "hospitals", "infirmary", "clinic", "university", "hospice", "institute",
-     "medical", "health", "children's", "royal"]
+     "airport", "medical", "health", "children's", "royal"]
 )  # fmt: skip
+STREET_WORDS = frozenset(
+    ["street", "st", "road", "rd", "avenue", "ave", "lane", "drive", "close", "way", "terrace"]
+)
 ROOM_WORDS = frozenset(["rm", "room", "bed", "bay", "cubicle", "side", "theatre", "ward", "resus"])
 WARD_WORDS = frozenset(["ward", "wing", "unit", "suite", "theatre", "theatres", "bay"])
+AUTHOR_VERBS = frozenset(
+    ["trained", "train", "worked", "work", "working", "moved", "saw", "see", "seen", "was",
+     "were", "did", "do", "spent", "studied", "visited", "practised", "practiced", "am", "m",
+     "ve", "have", "had", "used", "presented", "went", "go", "live", "lived", "grew",
+     "qualified", "started", "met", "learned", "learnt", "heard", "spoke", "operate", "often"]
+)  # fmt: skip
+PATIENT_WORDS = frozenset(
+    ["he", "she", "him", "her", "his", "their", "pt", "patient", "man", "woman", "lady",
+     "gentleman", "guy", "bloke", "boy", "girl", "baby", "family", "son", "daughter", "wife",
+     "husband", "mother", "father", "on"]
+)  # fmt: skip
 AUTHOR_WORDS = frozenset(["i", "we", "i've", "we've", "i'm", "we're", "ive", "im"])
 OWN_PLACES = frozenset(["unit", "team", "department", "hospital", "trust", "centre", "center"])
 # What happens in a town that says nothing about a patient: "the congress in Barcelona".
@@ -905,19 +941,24 @@ EVENTS = frozenset(
 
 def _authors_own(t: _Text, i: int) -> bool:
     """The town is in the author's own story ("I saw one in Toronto", "our unit in Tehran",
-    "the congress in Barcelona"): a warning, not a block."""
+    "the congress in Barcelona", "In Lagos we often see…"): a warning, not a block. Not when
+    a patient comes between ("I operated on Fiona MacLeod from Stornoway")."""
     ws = t.words
     if i > 0 and ws[i - 1].key in EVENTS:
         return True
     for k in range(i - 1, max(-1, i - 9), -1):
         between = t.text[ws[k].end : ws[k + 1].start]
         if any(c in ".!?;\n" for c in between):
+            break
+        if ws[k].key in PATIENT_WORDS or ws[k].key in PATIENT_TITLES:
             return False
         if ws[k].key in AUTHOR_WORDS:
-            return True
+            return any(w.key in AUTHOR_VERBS for w in ws[k + 1 : k + 4])
         if ws[k].key == "our" and k + 1 < len(ws) and ws[k + 1].key in OWN_PLACES:
             return True
-    return False
+    # "In Lagos we often see…", "In Mumbai they do TAPP": how a place practises.
+    after = ws[i + 1 : i + 3]
+    return bool(after) and after[0].key in AUTHOR_WORDS | {"they", "everyone", "most"}
 
 
 def _a_name_follows(t: _Text, last: int) -> bool:
@@ -979,8 +1020,125 @@ def _places(t: _Text) -> Iterator[Found]:
         # "lives in" or a bare "in" alike: measured on the blind sets, towns after a bare "in"
         # were mostly where a patient lived or was treated. Only the author's own moves ("we
         # moved from Birmingham") are a warning.
-        own = own or _authors_own(t, i)
+        own = own or _authors_own(t, j)
         yield Found(ws[j].start, ws[last].end, "town" if own else "place")
+
+
+def _bare_town_at(t: _Text, i: int) -> int | None:
+    """Index of the last word of a listed town starting at word i, written as a town is."""
+    ws = t.words
+    for length in (3, 2, 1):
+        last = i + length - 1
+        if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(i, last)):
+            continue
+        key = " ".join(w.key for w in ws[i : last + 1])
+        if key not in PLACES or key in REGIONS:
+            continue
+        if length == 1:
+            if key in COMMON or key in MEDICAL or key in EPONYMS or key in FUNCTION_WORDS:
+                continue
+            if key in NOT_NAMES or key in MONTH_NAMES or key in t.colleagues:
+                continue
+            if len(key) < (5 if t.shouting else 4):
+                continue
+            if key in FIRST_NAMES or key in SURNAMES or key in CLASSIFICATION_PLACES:
+                continue  # "Walker", "Sofia", "Jones fracture": a person or an eponym
+        if key in CLASSIFICATION_PLACES:
+            return None
+        if not (ws[i].shape == "title" or (t.shouting and ws[i].shape == "caps")):
+            return None  # "KRAS", "PROSPER" in mixed case: acronyms, not towns
+        return last
+    return None
+
+
+# Towns that name classifications and scores more often than places in case text (the word
+# after them is not always "score": "Vancouver B2", "within Milan", "Exeter or C-stem").
+# Only the trigger rules ("lives in Glasgow") find these.
+CLASSIFICATION_PLACES = frozenset(
+    ["glasgow", "ottawa", "milan", "atlanta", "chicago", "manchester", "boston", "edmonton",
+     "montreal", "exeter", "prague", "stanford", "vancouver", "tokyo", "kyoto", "paris",
+     "rome", "sydney", "seattle", "amsterdam", "bethesda", "vienna", "berlin", "los angeles",
+     "lund", "denver", "bristol", "oxford", "birmingham", "toronto", "lyon", "bologna",
+     "baltimore", "hamburg", "heidelberg", "leeds", "nottingham", "san francisco", "memphis",
+     "minnesota", "michigan", "melbourne", "geneva", "helsinki", "stockholm", "oslo", "rockall",
+     "parkland", "olympic"]
+)  # fmt: skip
+_CODE_AFTER = re.compile(r"\s(?:[A-Z]{1,2}\d{0,2}[A-Z]?\d?|[IVX]{1,4})\b")
+
+
+def _bare_towns(t: _Text) -> Iterator[Found]:
+    """A listed town with no trigger word: "Gdynia born", "between Luton and Swindon", "all
+    Clonmel patients". Safe Harbor counts every town, and on the blind sets most towns had
+    no "lives in" before them. What keeps lookalikes safe: the word after ("Glasgow score",
+    "Paris classification", "Leeds General Infirmary", "King's"), a title or first name
+    around it (a person), "the" before an attributive use ("the Leeds data"), and the
+    author's own story or an event ("the congress in Vienna"), which is a warning."""
+    ws = t.words
+    for i, w in enumerate(ws):
+        if w.shape not in ("title", "caps"):
+            continue
+        last = _bare_town_at(t, i)
+        if last is None:
+            continue
+        if _opens_sentence(t, i) and not t.shouting:
+            continue  # "Bile leak…", "Tallaght have no beds": a term, or a hospital
+        if t.text[w.start - 1 : w.start] == "-" and w.start > 1 and t.text[w.start - 2].isalpha():
+            continue  # "Erdheim-Chester", "Dandy-Walker": eponyms
+        joined = t.text[ws[last].end : ws[last].end + 2]
+        if joined[:1] == "-" and joined[1:2].isupper():
+            continue  # "Glasgow-Blatchford", "Budd-Chiari"
+        if _CODE_AFTER.match(t.text, ws[last].end):
+            continue  # "Stanford B", "Prague C3M5", "Montreal L3": a classification
+        if i > 0 and ws[i - 1].key in ("revised", "modified", "great", "mount", "mt"):
+            continue
+        if i > 0 and ws[i - 1].shape == "caps" and t.adjacent(i - 1, i) and not t.shouting:
+            continue  # "UZ Leuven", "CMC Vellore": a hospital's name
+        if i > 0 and (ws[i - 1].key in PATIENT_TITLES or ws[i - 1].key in CLINICIAN_TITLES):
+            continue  # "Mr Luton": a name, the title rule's
+        if (
+            i > 0
+            and t.adjacent(i - 1, i)
+            and t.capitalised(ws[i - 1])
+            and (ws[i - 1].key in FIRST_NAMES or ws[i - 1].key in SURNAMES)
+        ):
+            continue  # "Gary Kettering": a person's surname
+        if _a_name_follows(t, last) or (
+            last + 1 < len(ws)
+            and t.adjacent(last, last + 1)
+            and ws[last + 1].key in SURNAMES
+            and t.capitalised(ws[last + 1])
+            and w.key in FIRST_NAMES
+        ):
+            continue
+        following = ws[last + 1] if last + 1 < len(ws) else None
+        if following is not None and t.adjacent(last, last + 1, allow=" -"):
+            if following.key in QUALIFIERS or following.key in WARD_WORDS:
+                continue
+            if following.shape == "title" and following.key not in PLACES and not t.shouting:
+                continue  # "Tata Memorial", "Aga Khan", "Ormond Street": a longer proper name
+            if following.key in MEDICAL or following.key in STREET_WORDS:
+                continue  # "Ottawa ankle rules", "Graham patch"
+            if following.key in INSTITUTION_WORDS and following.shape != "lower":
+                continue
+        if t.text[ws[last].end : ws[last].end + 1] in ("'", "\u2019"):
+            continue  # "King's", "Guy's": hospitals
+        after = t.text[ws[last].end : ws[last].end + 4].lstrip(" ")
+        if after[:1].isdigit() or after[:2] in ("IV", "II", "V ", "V,", "VI"):
+            continue  # "Rome IV", "Tokyo 2018 guidelines", "Milan 2": criteria and versions
+        if (
+            i > 0
+            and ws[i - 1].key == "the"
+            and following is not None
+            and following.shape == "lower"
+            and t.adjacent(last, last + 1)
+        ):
+            continue  # "the Leeds data", "the Basingstoke approach": attributive
+        own = (
+            _authors_own(t, i)
+            or any(k.key in EVENTS for k in ws[max(0, i - 6) : i])
+            or (following is not None and following.key in AUTHOR_WORDS)
+        )  # "In Lagos we often see…": the author's own practice
+        yield Found(w.start, ws[last].end, "town" if own else "place")
 
 
 def name_words(text: str) -> set[str]:
@@ -1061,3 +1219,4 @@ def find(
     yield from _nicknames_and_beds(t)
     yield from _first_name_subjects(t)
     yield from _places(t)
+    yield from _bare_towns(t)

@@ -113,6 +113,11 @@ def _town_word(text: str, match: re.Match[str]) -> bool:
     return text.istitle() and letters_in_code
 
 
+def _town_word_after_street(text: str, match: re.Match[str]) -> bool:
+    words = text.lower().replace("-", " ").split()
+    return not any(w in COMMON or w in MEDICAL or w in REGIONS for w in words)
+
+
 # A town just before a postcode ("…, Bolton BL3 4QT", "Chicago, IL 60610", "Saskatoon, SK
 # S7N 0W8", "Alice Springs NT 0871") or just after one ("67000 Strasbourg").
 TOWNS: list[Rule] = [
@@ -122,9 +127,27 @@ TOWNS: list[Rule] = [
         r"\b((?:[A-Z][a-z]{2,20}|[A-Z]{3,20})(?:[ -](?:[A-Z][a-z]{2,20}|[A-Z]{3,20}))?),?\s+"
         r"(?:[A-Z]{2,3},?\s+)?(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b|"
         r"\d{5}(?:-\d{4})?\b|\d{4}\b(?!\s*(?:mg|ml|mL|units?|h|hrs?|cc))|"
-        r"[A-CEGHJ-NPR-TVXY]\d[A-Z]\s?\d[A-Z]\d\b)",
+        r"[A-CEGHJ-NPR-TVXY]\d[A-Z]\s?\d[A-Z]\d\b|(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s[0-9A-Z]{4}\b)",
         group=1,
         keep=_town_word,
+    ),
+    # After a street address, the town: "5 Church View, Kanturk", "33 Tuam Road, Galway",
+    # "12 Ntuli Road, Imbali, Pietermaritzburg" (a town no list has is still one here).
+    rule(
+        "town-after-street",
+        "place",
+        r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z'-]+\s+){1,3}"
+        rf"(?:{STREET_TYPES})\b\.?(?:\s+[NSEW]\b)?,\s+"
+        rf"({UPPER}{LOWER}{{2,20}}(?:[ -]{UPPER}{LOWER}{{2,20}})?)"
+        rf"(?:,\s+({UPPER}{LOWER}{{2,20}}(?:[ -]{UPPER}{LOWER}{{2,20}})?))?",
+        group=1,
+        keep=_town_word_after_street,
+    ),
+    # An Irish county: "Ballinrobe, Co. Mayo" (the town before it too).
+    rule(
+        "county",
+        "place",
+        rf"\b(?:({UPPER}{LOWER}{{2,20}}),\s+)?Co\.?\s+{UPPER}{LOWER}+(?:\s+na\s+\w+)?",
     ),
     rule(
         "town-after-postcode",

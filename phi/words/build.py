@@ -29,6 +29,16 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 
+PROVINCES = {
+    "alberta", "british columbia", "manitoba", "new brunswick", "newfoundland", "labrador",
+    "nova scotia", "ontario", "prince edward island", "quebec", "québec", "saskatchewan",
+    "yukon", "nunavut", "northwest territories", "new south wales", "queensland",
+    "south australia", "tasmania", "western australia", "northern territory",
+    "england", "scotland", "wales", "northern ireland", "ulster", "munster", "leinster",
+    "connacht",
+}  # fmt: skip
+
+
 def _census(package_dir: Path, name: str, limit: int | None = None) -> list[str]:
     rows = (package_dir / name).read_text().splitlines()[:limit]
     return [row.split()[0].lower() for row in rows if row.strip()]
@@ -79,6 +89,8 @@ def main(scowl: Path) -> None:
     regions = {country["name"].lower() for country in cache.get_countries().values()}
     regions |= {state["name"].lower() for state in cache.get_us_states().values()}
     regions |= {continent["name"].lower() for continent in cache.get_continents().values()}
+    # State-level divisions elsewhere, which Safe Harbor treats as it does a US state.
+    regions |= PROVINCES
     _write(
         "first_names.txt",
         "First names, lower case: 1990 US Census (public domain), from the `names` package "
