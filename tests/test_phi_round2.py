@@ -104,3 +104,44 @@ def test_towns_without_a_trigger_are_found(text, town):
 )
 def test_classifications_eponyms_and_hospitals_named_after_towns_are_not_blocked(text):
     assert phi.blocking(phi.scan(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Second look 17/2, closed 19/2.", "17/2"),
+        ("MDT 04/03: for surgery.", "04/03"),
+        ("Stoma review 11/4, healthy.", "11/4"),
+        ("Listed for 3/11, the first case.", "3/11"),
+        ("Née le 9 juin 1950, cholécystite.", "9 juin 1950"),
+        ("Geboren am 4. Dezember 1939.", "4. Dezember 1939"),
+        ("Operado el 21 de marzo, sin incidencias.", "21 de marzo"),
+        ("Dated 21.vii.23 in the old notes.", "21.vii.23"),
+        ("Cycle 2 on Feb-09, cycle 3 delayed.", "Feb-09"),
+        ("ROUND TUE 14TH: all stable.", "TUE 14TH"),
+        ("Thank you for your letter of the 9th inst.", "the 9th inst"),
+        ("LMP the 2nd of this month.", "the 2nd of this month"),
+        ("Operation on the fourteenth of May went well.", "the fourteenth of May"),
+        ("Can we bring her forward to the 5th?", "5th"),
+    ],
+)
+def test_dates_in_more_notations_are_found(text, date):
+    assert ("date", date) in [(f.kind, f.text) for f in phi.blocking(phi.scan(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two 2 x 19 Fr drains and a 30 x 30 cm mesh.",
+        "Internal hernia at 18/12, defects closed.",
+        "GCS 9/15 on arrival, intubated.",
+        "Weaned to PS 10/5, FiO2 30%.",
+        "Enoxaparin 40mg od 28/7 after the resection.",
+        "Pain 7/10 overnight, 2/3 of the drain output serous.",
+        "Power 4/5 in the left leg.",
+        "Follow-up in 3/12 with a CT.",
+        "Booked for 5/7 days of antibiotics.",
+    ],
+)
+def test_doses_sizes_scores_and_durations_are_not_dates(text):
+    assert phi.blocking(phi.scan(text)) == []

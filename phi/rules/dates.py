@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from phi.rules.fragments import AGE, MONTHS, NAME, ORDINAL, SURNAME
+from phi.rules.fragments import (
+    AGE,
+    DAY,
+    FOREIGN_MONTHS,
+    MONTHS,
+    NAME,
+    ORDINAL,
+    ORDINAL_WORDS,
+    SURNAME,
+)
 from phi.rules.rule import Rule, rule
 
 # A slash pair with no year ("7/23", "15/3") is a date when one side can only be a day
@@ -13,12 +22,16 @@ from phi.rules.rule import Rule, rule
 # counts ("2/18 nodes"), so the words around it must not say it is one of those.
 _DURATION_BEFORE = re.compile(
     r"(?i)(?:\b(?:for|x|over|last|past|within|after|in|of|nodes?|score|GCS|power|pain|"
-    r"ratio)|[x\u00d7])\s*$"
+    r"ratio|od|bd|tds|qds|qid|tid|daily|nocte|mane|prn|at)|[x\u00d7])\s*$"
 )
 _DURATION_AFTER = re.compile(
     r"(?i)^\s*(?:ago|hx|history|post|of|later|course|duration|old|nodes?|lymph|positive|"
     r"negative|cores?|biops(?:y|ies)|patients|pts|cases|segments|LNs?|ribs|hours?|hrs?|"
     r"days?|weeks?|months?|years?|yrs?|pregnant|gestation|weeks?'|mm|cm|mg|%)\b"
+)
+_SCORE_BEFORE = re.compile(
+    r"(?i)\b(?:GCS|power|pain|score|ratio|PS|PSV|PEEP|CPAP|BiPAP|NIV|IPAP|EPAP|SIMV|ASB|"
+    r"VAS|NRS|MRC|Oxford|grade|BP)\s*:?\s*$"
 )
 _DENOMINATORS = {24, 40, 52, 60}  # hours, weeks of pregnancy, weeks, minutes
 
@@ -27,14 +40,24 @@ def _day_and_month(text: str, match: re.Match[str]) -> bool:
     first, second = (int(part) for part in text.split("/"))
     if second in _DENOMINATORS or (first, second) == (24, 7):  # "24/7" cover
         return False
-    if not ((13 <= first <= 31 and 1 <= second <= 12) or (1 <= first <= 12 and 13 <= second <= 31)):
+    one_a_day = (13 <= first <= 31 and 1 <= second <= 12) or (
+        1 <= first <= 12 and 13 <= second <= 31
+    )
+    # Both could be a month: a date when written as one ("06/01", "12/05": nobody writes a
+    # score or a duration with a leading zero), or when the first is larger and the second
+    # is no duration's unit ("9/3", "11/4": not a score out of 3, not days, not months).
+    padded = any(len(part) == 2 and part.startswith("0") for part in text.split("/"))
+    both_months = 1 <= first <= 12 and 1 <= second <= 12
+    larger_first = first > second and second not in (1, 2, 7, 10, 12)
+    if not (one_a_day or (both_months and (padded or larger_first))):
         return False
     whole = match.string
     # "for 14/7" is fourteen days and "for 18/12" eighteen months; "for 7/23" is a date.
-    if second in (7, 12) and _DURATION_BEFORE.search(
-        whole[max(0, match.start() - 12) : match.start()]
-    ):
+    before = whole[max(0, match.start() - 12) : match.start()]
+    if second in (7, 12) and _DURATION_BEFORE.search(before):
         return False
+    if _SCORE_BEFORE.search(before):
+        return False  # "GCS 9/15", "PS 10/5": a score, ventilator pressures
     return not _DURATION_AFTER.match(whole[match.end() : match.end() + 14])
 
 
@@ -73,7 +96,8 @@ DATES: list[Rule] = [
     rule(
         "date-slash-pair",
         "date",
-        r"(?<![\d/.:,xX\u00d7-])\d{1,2}/\d{1,2}(?![\d/.,:%-]|\.\d)",
+        # A full stop, comma or colon after it is the sentence's ("relook 15/1, home 2/2").
+        r"(?<![\d/.:,xX\u00d7-])\d{1,2}/\d{1,2}(?![\d/%-]|[.,:]\d)",
         keep=_day_and_month,
     ),
     # "08NOV23", "12-JAN-2024" in pasted headers.
@@ -88,7 +112,7 @@ DATES: list[Rule] = [
         "date-weekday",
         "date",
         r"\b(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?i:day|sday|nesday|rsday|urday)?\.?"
-        r",?\s+(?:the\s+)?(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b|\d{1,2}/\d{1,2}(?!\d))",
+        r",?\s+(?:the\s+)?(?:(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b|\d{1,2}/\d{1,2}(?!\d))",
     ),
     # A slash pair followed by a time is a date even when both sides could be a month:
     # "next due 2/4 18:00".
@@ -127,11 +151,54 @@ DATES: list[Rule] = [
         "date",
         r"(?:\d{4}\s?年\s?)?\d{1,2}\s?月\s?\d{1,2}\s?日|\d{4}\s?년\s?\d{1,2}\s?월\s?\d{1,2}\s?일",
     ),
+    # Other languages' months after a day: "3 avril 1972", "12. März 1951", "14 de mayo".
+    rule(
+        "date-day-foreign-month",
+        "date",
+        rf"\b{DAY}\.?\s+(?:de\s+)?{FOREIGN_MONTHS}\b(?:\s+(?:de\s+)?\d{{4}}\b)?",
+        re.I,
+    ),
+    # Roman numerals for the month: "14.iii.24", "13-III-2024".
+    rule(
+        "date-roman-month",
+        "date",
+        rf"\b{DAY}([.\-/])(?:i{{1,3}}|iv|vi{{0,3}}|ix|xi{{0,2}})\1(?:\d{{4}}|\d{{2}})\b",
+        re.I,
+    ),
+    # A month, a hyphen and a day: "C1 Mar-12, C2 Apr-02".
+    rule("date-month-hyphen-day", "date", rf"\b{MONTHS}-(?:0[1-9]|[12]\d|3[01])\b"),
+    # "your letter of the 3rd inst.", "LMP 28th of last month", "the twenty-third of January".
+    rule(
+        "date-ordinal-relative",
+        "date",
+        rf"\b(?:the\s+)?{ORDINAL}\s+(?:inst\b\.?|ult\b\.?|of\s+(?:this|last|next)\s+month)"
+        rf"|\b(?:the\s+)?{ORDINAL_WORDS}(?:\s+of)?\s+{MONTHS}\b",
+        re.I,
+    ),
+    # "to move her op to the 3rd, she…": the 3rd of a month, not a floor.
+    rule(
+        "date-ordinal-to",
+        "date",
+        r"\bto\s+the\s+((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b(?=\s*(?:[,.;:)!?]|$))",
+        re.I,
+        group=1,
+    ),
     rule(
         "date-ordinal-context",
         "date",
         r"\b(?:on|from|until|till|since|by|before|after)\s+the\s+"
         r"((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b",
+        re.I,
+        group=1,
+    ),
+    # What is booked, seen or received has a date: "Booked for 5/11", "follow-up 2/9:".
+    rule(
+        "date-booked",
+        "date",
+        r"\b(?:booked(?:\s+for)?|scheduled(?:\s+for)?|planned(?:\s+for)?|listed\s+for|flight|"
+        r"follow-up|f/u|r/v|reviewed|seen|received|relook|appointment|appt|le|el|il|am|du)"
+        r"\s*:?\s+((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[01]))(?![\d/%-]|[.,:]\d)"
+        r"(?!\s*(?:days?|weeks?|months?|hours?|nodes?)\b)",
         re.I,
         group=1,
     ),

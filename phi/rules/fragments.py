@@ -6,6 +6,21 @@ MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
+# Months in French, German, Spanish, Italian, Portuguese and Dutch, only ever after a day.
+FOREIGN_MONTHS = (
+    r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|"
+    r"d[ée]cembre|januar|februar|m[äa]rz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|"
+    r"mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|"
+    r"febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|"
+    r"mar[çc]o|maio|junho|julho|setembro|outubro|dezembro|januari|februari|maart|mei|"
+    r"augustus)"
+)
+ORDINAL_WORDS = (
+    r"(?:(?:twenty|thirty)[\s-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+    r"thirtieth)"
+)
 DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 ORDINAL = rf"{DAY}(?:st|nd|rd|th)?"
 UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
