@@ -145,3 +145,41 @@ def test_dates_in_more_notations_are_found(text, date):
 )
 def test_doses_sizes_scores_and_durations_are_not_dates(text):
     assert phi.blocking(phi.scan(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("PESEL 61020312345 on the transfer letter.", "61020312345"),
+        ("CPR 030461-1234, Danish tourist.", "030461-1234"),
+        ("OHIP: 1234-567-890-AB on the referral.", "1234-567-890-AB"),
+        ("NHI ABC1234, transferred.", "ABC1234"),
+        ("EHIC 80276001230045678901, on holiday.", "80276001230045678901"),
+        ("IP No: 88231 on the discharge sheet.", "88231"),
+        ("Group No 55120 on the insurance card.", "55120"),
+        ("Histology H23-11842 shows a GIST.", "H23-11842"),
+        ("Paid with a card ending 9921, then disputed it.", "9921"),
+    ],
+)
+def test_numbers_behind_more_labels_are_found(text, number):
+    assert number in [f.text for f in phi.blocking(phi.scan(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("BED 2 MRS OKORO 94 FOR THEATRE", "94"),
+        ("Night admission, 97, perforated DU.", "97"),
+        ("Mrs Lane — 93, for comfort care.", "93"),
+        ("Mr Dobos (91 last month) is frail.", "91 last month"),
+        ("Bay 1 — 96y, fall, NOF.", "96y"),
+        ("Ada Lovell is 92 and lives alone.", "92"),
+        ("She's ninety-one, and sharp.", "ninety-one"),
+    ],
+)
+def test_ages_over_89_written_bare_are_found(text, age):
+    assert ("age", age) in [(f.kind, f.text) for f in phi.blocking(phi.scan(text))]
+
+
+def test_vital_signs_in_the_nineties_are_not_ages():
+    assert phi.blocking(phi.scan("HR 96, SpO2 94, RR 22, BP 120/80, sats 92 on air.")) == []

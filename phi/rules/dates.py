@@ -14,6 +14,7 @@ from phi.rules.fragments import (
     ORDINAL_WORDS,
     SURNAME,
 )
+from phi.rules.people import COMMON, MEDICAL
 from phi.rules.rule import Rule, rule
 
 # A slash pair with no year ("7/23", "15/3") is a date when one side can only be a day
@@ -212,6 +213,18 @@ DATES: list[Rule] = [
     ),
 ]
 
+
+def _a_persons_name_before(text: str, match: re.Match[str]) -> bool:
+    # "Ada Lovell is 92", not "Her Hb was 98": two name-shaped words, neither a word or a lab.
+    first, second = match.group(0).split()[:2]
+    return (
+        len(second) > 2
+        and first.lower() not in COMMON
+        and second.lower() not in COMMON
+        and second.lower() not in MEDICAL
+    )
+
+
 # Ages over 89.
 AGES: list[Rule] = [
     rule(
@@ -259,11 +272,34 @@ AGES: list[Rule] = [
     rule(
         "age-words-apposition",
         "age",
-        r"(?:,\s+|\b(?:is|was|turned|turns)\s+)((?:ninety|a hundred|one hundred)"
+        r"(?:,\s+|\b(?:is|was|turned|turns)\s+|['\u2019]s\s+)((?:ninety|a hundred|one hundred)"
         r"(?:[\s-](?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine))?)\b"
         r"(?=\s*,|\s+(?:this|last|next|today|years?)\b)",
         re.I,
         group=1,
+    ),
+    # Bare after a titled name ("MR ADEYEMI 91 NOF"), between commas or dashes ("Boxing Day
+    # admission, 96, sigmoid", "Mr Ó Briain — 95, palliative"), "(90 last week", "92y".
+    rule(
+        "age-after-titled",
+        "age",
+        r"\b(?i:mr|mrs|ms|miss|mx)\.?\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,?\s+"
+        rf"({AGE})\b(?!\s*(?:%|/|\.\d|(?i:mg|ml|kg|mm|cm|bpm|units?|min)))",
+        group=1,
+    ),
+    rule("age-between-commas", "age", rf"(?:,|\u2014|\u2013)\s+({AGE})(?=,\s+[a-zA-Z])", group=1),
+    rule(
+        "age-birthday",
+        "age",
+        rf"\b({AGE})\s+(?:last|this|next)\s+(?:week|month|year|birthday)\b|\b({AGE})\s?y\b(?![/.]\d)",
+    ),
+    rule(
+        "age-full-name",
+        "age",
+        rf"\b{NAME}\s+{SURNAME}\s+(?:is|was|turned|turns)\s+({AGE})\b"
+        r"(?!\s*(?:%|/|\.\d|(?i:mg|ml|kg|mm|cm|bpm|units?|min)))",
+        group=1,
+        keep=_a_persons_name_before,
     ),
     rule(
         "age-decade",

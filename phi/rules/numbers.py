@@ -17,10 +17,12 @@ NATIONAL_IDS: list[Rule] = [
         "national-context",
         "national_id",
         r"\b(?:NHS|CHI|SSN|social security|national insurance|NI|passport|driving licen[cs]e|"
-        r"PPSN?|Aadhaar|"
+        r"PPSN?|Aadhaar|PESEL|CPR|NIR|OHIP|RAMQ|EHIC|AHV|NRIC|NHI|UHID|HKID|DNI|NIE|TFN|IHI|"
+        r"codice fiscale|Versichertennummer|Krankenkassen?(?:karte)?|health card|Medicaid|"
         r"driver'?s licen[cs]e|PPS|SIN|BSN|Medicare|personnummer|national ID|ID card)"
-        r"(?:\s+(?:number|no\.?|num|#|card))?\s*(?:is|was|:|#|=)?\s*"
-        r"((?-i:[A-Z]{0,5}\d[\d -]{4,14}\d[A-Z]{0,2}|[A-Z]{1,5}\d{5,}[A-Z]{0,2}))\b",
+        r"(?:\s+(?:number|no\.?|num|#|card(?:\s+no\.?)?))?\s*(?:is|was|:|#|=)?\s*"
+        r"((?-i:[A-Z]{0,5}\d[\d .-]{4,20}\d(?:-?[A-Z]{1,2})?|[A-Z]{1,5}\d{5,}[A-Z]{0,2}|"
+        r"[A-Z]{3}\d{4}|[A-Z]{4}\s\d{4}\s\d{4}|[0-9A-Z]{4}-[0-9A-Z]{3}-[0-9A-Z]{4}))\b",
         re.I,
         group=1,
     ),
@@ -91,8 +93,30 @@ RECORD_NUMBERS: list[Rule] = [
     rule(
         "long-number",
         "record_number",
-        r"(?<![\w.,/])\d{7,}(?![\w.,/]|\s?(?:mg|ml|mcg|units|iu)\b)",
+        r"(?<![\w.,/])\d{7,}(?![\w/]|[.,]\d|\s?(?:mg|ml|mcg|units|iu)\b)",
         re.I,
+    ),
+    # Any label's number: "IP No: 45123", "CR no. 2023/045612", "Group No 77213".
+    rule(
+        "label-number",
+        "record_number",
+        r"\b(?:[A-Z]{1,5}|[Gg]roup|[Ff]ile|[Ff]older|[Rr]eg(?:istration)?|[Hh]isto(?:logy)?|"
+        r"[Pp]ath(?:ology)?|[Ii]ncident)\s+(?:[Nn]o\.?|[Nn]umber|#)\s*:?\s*"
+        r"([A-Z]{0,4}[-/ ]?\d[\d/-]{3,20}\d)\b",
+        group=1,
+    ),
+    rule(
+        "histology-number",
+        "record_number",
+        r"\b(?i:histology|histo|path|pathology|cytology|incident|datix|ticket)\s*:?\s+"
+        r"([A-Z]{1,4}\d{0,2}-\d{3,}|[A-Z]{1,4}-\d{2}-\d{4,})\b",
+        group=1,
+    ),
+    rule(
+        "card-ending",
+        "card",
+        r"\b(?i:card|visa|mastercard|amex)\s+ending\s+(?:in\s+)?(\d{4})\b",
+        group=1,
     ),
     # Lot, batch and device serials: "0523-ZR-118".
     rule("serial", "record_number", r"\b\d{2,}-[A-Z]{1,4}-\d{2,}\b"),
