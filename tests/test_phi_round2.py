@@ -183,3 +183,37 @@ def test_ages_over_89_written_bare_are_found(text, age):
 
 def test_vital_signs_in_the_nineties_are_not_ages():
     assert phi.blocking(phi.scan("HR 96, SpO2 94, RR 22, BP 120/80, sats 92 on air.")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Femi (my patient's brother) wants to donate.", ["Femi"]),
+        ("Family (Maeve, dtr) staying late.", ["Maeve"]),
+        ("Priya (side room 2) asking about discharge.", ["Priya"]),
+        ("Voicemail: 'it's Dolores, his sister, ring me back'.", ["Dolores"]),
+        ("hiya its Shaz from bay 3, gone for a smoke", ["Shaz"]),
+        ("its Tommo's mam, is he back yet?", ["Tommo"]),
+        ("parents Aroha & Wiremu at the bedside", ["Aroha", "Wiremu"]),
+        ("The twins, Niamh and Aoibhe, both had NEC.", ["Niamh", "Aoibhe"]),
+        ("List: 1) Brannigan lap chole 2) Okwuosa TEP", ["Brannigan", "Okwuosa"]),
+        ("CLINIC\n09:30 HALVORSEN Ingrid H220193 NEW", ["HALVORSEN Ingrid"]),
+        ("B4 DA SILVA R 31F appendix mass", ["DA SILVA"]),
+    ],
+)
+def test_first_names_in_a_story_and_surnames_leading_a_list_are_found(text, names):
+    found = [f.text for f in phi.blocking(phi.scan(text)) if f.kind == "name"]
+    assert all(any(name in text_found for text_found in found) for name in names), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's Friday, and the list is long.",
+        "Theatre list: 1) TEP 2) lap chole 3) EUA",
+        "09:45 DNA, 10:00 new referral",
+        "Bed 3 empty, bed 4 for discharge.",
+    ],
+)
+def test_words_in_lists_and_messages_are_not_names(text):
+    assert [f for f in phi.blocking(phi.scan(text)) if f.kind == "name"] == []

@@ -17,6 +17,7 @@ from phi.wordlists import load
 NOT_NAMES = load("not_names")
 CLAUSE_OPENERS = load("clause_openers")
 EPONYMS = load("eponyms")
+LOWER_EPONYMS = frozenset(entry.lower() for entry in EPONYMS)
 
 _EPONYM_PARTS = re.compile(r"[\s-]+")
 _TITLE_BEFORE = re.compile(r"(?i:\b(?:mr|mrs|ms|miss|mx)\.?\s*)$")
@@ -44,6 +45,14 @@ def _untitled_name(text: str, match: re.Match[str]) -> bool:
             return False  # "Contact her daughter", "Email his wife"
         return word not in CLAUSE_OPENERS and not word.endswith("ly")
     return True
+
+
+def _a_lone_first_name(text: str, match: re.Match[str]) -> bool:
+    # "After the Ivor Lewis, his wife…": the end of an eponym, not a name.
+    before = match.string[max(0, match.start(1) - 30) : match.start(1)].split()
+    if before and f"{before[-1]} {text}".lower() in LOWER_EPONYMS:
+        return False
+    return _untitled_name(text, match)
 
 
 def _patient_or_relative(text: str, match: re.Match[str]) -> bool:
@@ -178,6 +187,26 @@ NAMES: list[Rule] = [
         "name-identifier",
         "name",
         rf"\b({FULL_NAME})\s+\((?i:hospital|MRN|NHS|DOB|aged?|born|record|d\.o\.b)",
+        group=1,
+        keep=_untitled_name,
+    ),
+    # A first name, then who they are: "Kwame (my pt's husband)", "Úna, dtr", "Carmel (dtr)",
+    # "Lakshmi (side room 5)", "Kev's mam".
+    rule(
+        "name-then-relation",
+        "name",
+        rf"\b({NAME})(?:\s*[,(]\s*(?:(?:my|the|pt'?s|patient'?s|his|her|their)\s+)*"
+        rf"(?:{RELATIONS}|dtr|hus|sis|bro|mam|nan|gran)\b|\s*\((?i:side room|bed|bay|rm|room)\s?\d"
+        r"|['\u2019]s\s+(?:mam|mum|mam|ma|da|nan|missus|fella))",
+        group=1,
+        keep=_a_lone_first_name,
+    ),
+    # Who is calling, in a message: "it's Noreen, Mr Achebe's sister", "hi its Jaz from bed 6".
+    rule(
+        "name-calling",
+        "name",
+        rf"\b(?:[Ii]t'?s|[Ii]ts|[Tt]his is|I'm|[Ii]m)\s+({NAME})\b"
+        r"(?=\s*[,.!]|\s+(?:from|here|calling|ringing|again)\b)",
         group=1,
         keep=_untitled_name,
     ),

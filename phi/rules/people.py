@@ -135,6 +135,10 @@ RELATIONS = frozenset(
         "kin",
         "widow",
         "widower",
+        "parents",
+        "twins",
+        "sons",
+        "daughters",
     ]
 )
 # Words allowed between a relation and the name: "daughter (VERONICA)", "son is Rob",
@@ -670,6 +674,12 @@ def _after_relation(t: _Text) -> Iterator[Found]:
         last = _extend_surname(t, j, trusted=False)
         found = ws[j : last + 1]
         yield Found(name.start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
+        # "parents Mereana & Hohepa", "twins, Oisín and Cian": the second one too.
+        k = last + 1
+        if k + 1 < len(ws) and (ws[k].key == "and" or "&" in t.text[ws[last].end : ws[k].start]):
+            other = ws[k] if ws[k].key != "and" else ws[k + 1]
+            if t.capitalised(other) and t.namelike(other, trusted=True):
+                yield Found(other.start, other.end, "name")
 
 
 def _opens_sentence(t: _Text, i: int, *, colon: bool = True) -> bool:
@@ -1206,6 +1216,51 @@ def _nicknames_and_beds(t: _Text) -> Iterator[Found]:
         )
 
 
+# The start of an entry in a pasted list: "1) ", "09:15 ", "B2 ", "Bed 3 ", "Bay 2 bed 4 —".
+_LIST_ENTRY = re.compile(
+    r"(?:^|\n|(?<=\s))(?:\d{1,2}\)|\d{1,2}[:.]\d{2}|B\d{1,2}|(?i:bed|bay)\s?\d{1,2}"
+    r"(?:\s+(?i:bed)\s?\d{1,2})?)[ \t]*[:\-\u2013\u2014]?[ \t]+(?=\S)"
+)
+
+
+def _list_entries(t: _Text) -> Iterator[Found]:
+    """Theatre, clinic and handover lists lead with the patient's surname: "1) Kelleher lap
+    chole", "09:00 PATEL Anil H443219", "B1 OKONKWO C 54M", "Bed 1 DUNNE — POD1"."""
+    ws = t.words
+    starts = {w.start: i for i, w in enumerate(ws)}
+    for match in _LIST_ENTRY.finditer(t.text):
+        i = starts.get(match.end())
+        if i is None:
+            continue
+        w = ws[i]
+        if w.shape not in ("title", "caps") or len(w.key) < 3:
+            continue
+        if w.key in COMMON or w.key in MEDICAL or w.key in FUNCTION_WORDS or w.key in NOT_NAMES:
+            continue
+        if w.key in EPONYMS or w.key in PATIENT_TITLES or w.key in CLINICIAN_TITLES:
+            continue  # "Bed 3 MR ADEYEMI": the title rule's
+        if w.shape == "caps" and len(w.key) <= 4 and w.key not in SURNAMES:
+            continue  # "09:45 DNA", "B3 TCI": codes
+        last = i
+        while (
+            last + 1 < len(ws)
+            and last - i < 2
+            and t.adjacent(last, last + 1, allow=" -'")
+            and ws[last + 1].shape in ("title", "caps")
+            and ws[last + 1].key not in COMMON
+            and ws[last + 1].key not in MEDICAL
+            and (
+                ws[last + 1].key in FIRST_NAMES
+                or ws[last + 1].key in SURNAMES
+                or ws[last + 1].shape == w.shape
+                or ws[last + 1].shape == "title"
+            )
+        ):
+            last += 1
+        found = ws[i : last + 1]
+        yield Found(w.start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
+
+
 def find(
     text: str, colleagues: Collection[str] = (), found: list[Word] | None = None
 ) -> Iterator[Found]:
@@ -1220,3 +1275,4 @@ def find(
     yield from _first_name_subjects(t)
     yield from _places(t)
     yield from _bare_towns(t)
+    yield from _list_entries(t)
