@@ -122,6 +122,13 @@ def _phone_digits(least: int) -> Keep:
 
 _PHONE = _phone_digits(9)
 _LOCAL_PHONE = _phone_digits(7)
+_TIME_BEFORE = re.compile(r"(?i)\b(?:at|by|from|until|till|before|after|since|@)\s*$")
+
+
+def _not_a_time(text: str, match: re.Match[str]) -> bool:
+    # "bleep me at 1400" is when, not where.
+    return not _TIME_BEFORE.search(match.string[max(0, match.start(1) - 8) : match.start(1)])
+
 
 PHONES: list[Rule] = [
     rule(
@@ -158,6 +165,22 @@ PHONES: list[Rule] = [
         "phone",
         r"\b(?:pager|bleep|beeper|page)\s*(?:#|no\.?|number|num)?\s*:?\s*(\d{3,6})\b",
         re.I,
+        group=1,
+    ),
+    # "the bleep for IR? It's 4418 or 4481", "bleep me on 2287", "BLEEP SURG REG 1456":
+    # extensions after a bleep or pager is named, in the same line, unless they are times.
+    rule(
+        "bleep-later",
+        "phone",
+        r"\b(?i:bleeps?|pagers?|beeper|ext(?:ension)?|switchboard)\b[^\n\d]{1,40}?"
+        r"(?<![:.])\b(\d{4,5})\b(?![:.]\d|\s?(?i:h\b|hrs|am\b|pm\b|mg|ml|%))",
+        group=1,
+        keep=_not_a_time,
+    ),
+    rule(
+        "bleep-or",
+        "phone",
+        r"\b(?i:bleep|pager|ext)\b[^\n]{1,60}?\b\d{4,5}\s+(?i:or|and)\s+(\d{4,5})\b",
         group=1,
     ),
     rule("phone-us", "phone", r"(?<![\w-])\(\d{3}\)\s?\d{3}-\d{4}\b", keep=_PHONE),

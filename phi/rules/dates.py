@@ -188,7 +188,9 @@ DATES: list[Rule] = [
         "date-ordinal-context",
         "date",
         r"\b(?:on|from|until|till|since|by|before|after)\s+the\s+"
-        r"((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b",
+        r"((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b"
+        r"(?!\s+(?i:day|week|month|year|night|time|attempt|floor|post|stage|line|dose|cycle|"
+        r"look|opinion|trimester|hour|visit|admission|operation|go|try|occasion|run|list))",
         re.I,
         group=1,
     ),
@@ -287,7 +289,12 @@ AGES: list[Rule] = [
         rf"({AGE})\b(?!\s*(?:%|/|\.\d|(?i:mg|ml|kg|mm|cm|bpm|units?|min)))",
         group=1,
     ),
-    rule("age-between-commas", "age", rf"(?:,|\u2014|\u2013)\s+({AGE})(?=,\s+[a-zA-Z])", group=1),
+    rule(
+        "age-between-commas",
+        "age",
+        rf"(?:,|\u2014|\u2013|\s-)\s+({AGE})(?=,\s+[a-zA-Z?])",
+        group=1,
+    ),
     rule(
         "age-birthday",
         "age",

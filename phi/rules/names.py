@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 
 from phi.rules.fragments import CAPS_SURNAME, FULL_NAME, NAME, RELATIONS, SURNAME
-from phi.rules.people import CLINICIAN_TITLES, COMMON, FIRST_NAMES, PATIENT_TITLES, SURNAMES
+from phi.rules.people import (
+    CLINICIAN_TITLES,
+    COMMON,
+    FIRST_NAMES,
+    MEDICAL,
+    PATIENT_TITLES,
+    SURNAMES,
+)
 from phi.rules.rule import Rule, rule
 from phi.wordlists import load
 
@@ -71,6 +78,8 @@ def _not_organism(text: str, match: re.Match[str]) -> bool:
     rest = text.split(".", 1)[1].strip()
     if rest[:1].islower():
         return False
+    if rest.lower() in MEDICAL:
+        return False  # "peaked T. Calcium gluconate"
     return not (rest.lower() in COMMON and rest.lower() not in SURNAMES)
 
 
@@ -99,14 +108,14 @@ NAMES: list[Rule] = [
         "name-age",
         "name",
         rf"\b({FULL_NAME}),\s+(?:aged?\s+)?\d{{1,3}}(?:\s*(?:weeks?|months?|days?|years?)"
-        r"\s+old)?\b",
+        r"\s+old|\s?[MF])?\b",
         group=1,
         keep=_untitled_name,
     ),
     rule(
         "first-name-age",
         "name",
-        rf"\b({NAME}),\s+\d{{1,3}}\s*(?:,|(?:y/?o|yrs?|years?(?:\s+old)?)\b)",
+        rf"\b({NAME}),\s+\d{{1,3}}\s*(?:,|(?:y/?o|yrs?|years?(?:\s+old)?|[MF])\b)",
         group=1,
         keep=_untitled_name,
     ),
@@ -158,7 +167,8 @@ NAMES: list[Rule] = [
     rule(
         "caps-surname-firstname",
         "name",
-        rf"\b({CAPS_SURNAME},\s+{NAME})\b(?=\s*(?:[\u2014\u2013(,-]|$|(?i:DOB|MRN|NHS|born|aged?)\b))",
+        rf"\b({CAPS_SURNAME},\s+{NAME})\b"
+        r"(?=\s{2,}|\s*(?:[\u2014\u2013(,|-]|$|(?i:DOB|MRN|NHS|NHI|HOSP|born|aged?)\b))",
         group=1,
     ),
     # Letter headers and clinic lists: "Re: OKONKWO T (71)", "BRENNAN A, 58".
@@ -200,6 +210,23 @@ NAMES: list[Rule] = [
         r"|['\u2019]s\s+(?:mam|mum|mam|ma|da|nan|missus|fella))",
         group=1,
         keep=_a_lone_first_name,
+    ),
+    # "Wanjiru is a 47yo…", "Hemi (who I posted about…)", "called him Baba Tunde".
+    rule(
+        "name-is-a",
+        "name",
+        rf"\b({NAME})\s+(?:is|was)\s+(?:a|an)\s+\d{{1,3}}\s?(?:yo|y/o|y\.o\.|-?year-old|yr old|"
+        r"[MF])\b",
+        group=1,
+        keep=_untitled_name,
+    ),
+    rule("name-who", "name", rf"\b({NAME})\s*\((?:who|whom)\b", group=1, keep=_untitled_name),
+    rule(
+        "called-him",
+        "name",
+        rf"\b(?:called|calls|call|named)\s+(?:him|her|them)\s+({NAME}(?:\s+{NAME})?)\b",
+        group=1,
+        keep=_untitled_name,
     ),
     # Who is calling, in a message: "it's Noreen, Mr Achebe's sister", "hi its Jaz from bed 6".
     rule(

@@ -118,6 +118,8 @@ RECORD_NUMBERS: list[Rule] = [
         r"\b(?i:card|visa|mastercard|amex)\s+ending\s+(?:in\s+)?(\d{4})\b",
         group=1,
     ),
+    # Accession and request codes: "RAD2026-118473", "CT24-00931".
+    rule("accession-code", "record_number", r"\b[A-Z]{2,5}\d{2,}-\d{4,}\b"),
     # Lot, batch and device serials: "0523-ZR-118".
     rule("serial", "record_number", r"\b\d{2,}-[A-Z]{1,4}-\d{2,}\b"),
     # Letters-and-digits codes with six or more digits (K123456, AB1234567).

@@ -19,6 +19,7 @@ The cost is one pass over the words and set lookups: no backtracking, whatever t
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
@@ -27,6 +28,27 @@ from phi.wordlists import load
 FIRST_NAMES = load("first_names")
 SURNAMES = load("surnames")
 PLACES = load("places")
+
+
+def fold(key: str) -> str:
+    """Without accents or macrons: "whangārei" is the list's "whangarei"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
+
+
+FOLDED_PLACES = frozenset(fold(place) for place in PLACES)
+# The first word of every town, folded: most words are no town's first, and are let go in
+# one lookup (a 20,000-character run of "Mr " costs a third less).
+PLACE_FIRST_WORDS = frozenset(place.split()[0] for place in FOLDED_PLACES)
+
+
+def is_place(key: str) -> bool:
+    return key in PLACES or (not key.isascii() and fold(key) in FOLDED_PLACES)
+
+
+def may_start_place(key: str) -> bool:
+    return key in PLACE_FIRST_WORDS or (not key.isascii() and fold(key) in PLACE_FIRST_WORDS)
+
+
 REGIONS = load("regions")
 COMMON = load("common_words")
 MEDICAL = load("medical_words")
@@ -308,6 +330,7 @@ QUALIFIERS = frozenset(
         "questionnaire",
         "index",
         "stool",
+        "solution",
         "chart",
         "stem",
         "hip",
@@ -584,6 +607,9 @@ CLINICIAN_ROLES = frozenset(
      "registrar", "reg", "spr", "fellow", "referrer", "operator", "endoscopist", "under",
      "physician", "oncologist", "radiologist", "supervisor", "trainer", "gp"]
 )  # fmt: skip
+TEACHING = frozenset(
+    ["learnt", "learned", "taught", "trained", "shown", "that", "this", "it", "trick", "tip"]
+)
 # After the name, what only a clinician has: "Mr Hale's list", "Miss Rao's team".
 CLINICIAN_BELONGINGS = frozenset(
     ["list", "lists", "clinic", "clinics", "team", "firm", "reg", "registrar", "patient",
@@ -596,6 +622,8 @@ def _a_clinician(t: _Text, i: int, last: int) -> bool:
     follows it."""
     ws = t.words
     before = ws[i - 1].key if i > 0 else ""
+    if before in ("from", "by", "under") and i > 1 and ws[i - 2].key in TEACHING:
+        return True  # "learnt that from Mr Farrant", "taught by Miss Hale"
     if before == "for" and i > 1:
         before = ws[i - 2].key  # "the reg for Mr Adebayo"
     if before in CLINICIAN_ROLES:
@@ -663,14 +691,36 @@ def _after_relation(t: _Text) -> Iterator[Found]:
         lower_first_name = (
             name.shape == "lower" and name.key in FIRST_NAMES and name.key not in FUNCTION_WORDS
         )
-        if not (t.namelike(name, trusted=True) or lower_first_name):
+        shouted_unknown = (
+            t.shouting
+            and name.shape == "caps"
+            and (len(name.key) >= 4 or not name.key.isascii())
+            and name.key not in COMMON
+            and name.key not in MEDICAL
+            and name.key not in FUNCTION_WORDS
+            and name.key not in NOT_NAMES
+        )
+        if not (t.namelike(name, trusted=True) or lower_first_name or shouted_unknown):
             continue  # "dtr sue who says…": after a relation a first name is one, even "sue"
         if name.shape == "caps" and len(name.key) <= 3 and name.key not in FIRST_NAMES:
             continue  # "patient ID 507…", "Patient NL:", "BSN": codes, not names
         if t.text[name.end : name.end + 2].strip()[:1].isdigit() and name.key not in FIRST_NAMES:
             continue  # "BSN 172839465"; but "NOK SON PETER 01423 555 882" is Peter
         if not t.capitalised(name) and name.key not in FIRST_NAMES:
-            continue  # lower case or shouting: a first name from the list, or nothing
+            # Lower case or shouting: a first name from the list, or in capitals a word no
+            # list knows that isn't a code ("HUSBAND KENJI", "PT ÅSE LINDGREN").
+            unknown = (
+                t.shouting
+                and name.shape == "caps"
+                and (len(name.key) >= 4 or not name.key.isascii())
+                and name.key not in COMMON
+                and name.key not in MEDICAL
+                and name.key not in FUNCTION_WORDS
+                and name.key not in NOT_NAMES
+                and not is_place(name.key)
+            )
+            if not unknown:
+                continue
         last = _extend_surname(t, j, trusted=False)
         found = ws[j : last + 1]
         yield Found(name.start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
@@ -724,6 +774,8 @@ def _bare_full_names(t: _Text) -> Iterator[Found]:
             continue
         if first.key in COMMON or first.key in MEDICAL or first.key in NOT_NAMES:
             continue
+        if first.key in INSTITUTION_WORDS or (i > 0 and ws[i - 1].key in INSTITUTION_WORDS):
+            continue  # "Hospital Universitario La Paz": a hospital's name
         if second.key in FUNCTION_WORDS or second.key in MEDICAL:
             continue
         if second.key in EPONYMS and second.key not in SURNAMES:
@@ -740,6 +792,8 @@ def _bare_full_names(t: _Text) -> Iterator[Found]:
                 f"{first.key} {second.key}" in PLACES
             ):
                 continue  # "Abu Dhabi", "Santa Cruz"
+            if second.key in INSTITUTION_WORDS or second.key in PLACE_HEADS:
+                continue  # "Rosewood Lodge", "Chris Hani Baragwanath Hospital": a place
             if any(w.key in INSTITUTION_WORDS and w.shape == "title" for w in ws[i + 2 : i + 4]):
                 continue  # "Mater Misericordiae University Hospital": a hospital's name
             known = first.key in FIRST_NAMES or second.key in SURNAMES
@@ -887,16 +941,39 @@ def _first_name_subjects(t: _Text) -> Iterator[Found]:
             yield Found(w.start, w.end, "name")
 
 
+def _unknown_possessives(t: _Text) -> Iterator[Found]:
+    """A word no list has, whose relatives or family these are: "Tavita's family", "tui's
+    mum" (the lists know few Pacific, Māori or West African first names)."""
+    ws = t.words
+    for i in range(len(ws) - 1):
+        w = ws[i]
+        if t.text[w.end : w.end + 1] not in ("'", "\u2019") or len(w.key) < 3:
+            continue
+        if ws[i + 1].key not in RELATIONS and ws[i + 1].key not in ("family", "whanau", "whānau"):
+            continue
+        if ws[i + 1].key in ("pt", "patient"):
+            continue
+        key = w.key
+        if key in COMMON or key in MEDICAL or key in FUNCTION_WORDS or key in NOT_NAMES:
+            continue
+        if key in EPONYMS or key in RELATIONS or key in PATIENT_WORDS or key in REGIONS:
+            continue
+        if w.shape == "caps" and not t.shouting:
+            continue  # "ICU's family room"
+        yield Found(w.start, w.end, "colleague" if key in t.colleagues else "name")
+
+
 def _place_at(t: _Text, j: int, *, strong: bool) -> int | None:
     """Index of the last word of a place starting at word j, or None."""
     ws = t.words
+    listed = may_start_place(ws[j].key)
     # The longest town in the list: "milton keynes", "san francisco", "new york".
-    for length in (3, 2, 1):
+    for length in (3, 2, 1) if listed else ():
         last = j + length - 1
         if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(j, last)):
             continue
         key = " ".join(w.key for w in ws[j : last + 1])
-        if key not in PLACES or key in REGIONS:
+        if not is_place(key) or key in REGIONS:
             continue
         if length == 1 and (key in FUNCTION_WORDS or key in MEDICAL or key in EPONYMS):
             continue
@@ -922,8 +999,14 @@ def _place_at(t: _Text, j: int, *, strong: bool) -> int | None:
 
 INSTITUTION_WORDS = frozenset(
     ["hospital", "hospitals", "infirmary", "clinic", "university", "hospice", "institute",
-     "airport", "medical", "health", "children's", "royal"]
+     "airport", "medical", "health", "children's", "royal", "memorial", "general", "centre",
+     "center", "trust", "college", "school", "lodge", "station", "plant", "universitario",
+     "universitaire", "clinica", "clinique", "klinikum", "ospedale", "hôpital", "hospitalet"]
 )  # fmt: skip
+PLACE_HEADS = frozenset(
+    ["lodge", "house", "manor", "grange", "hall", "court", "gardens", "park", "villa", "towers"]
+)
+EMPLOYER_WORDS = frozenset(["employer", "employed", "company", "firm", "contractor", "works"])
 STREET_WORDS = frozenset(
     ["street", "st", "road", "rd", "avenue", "ave", "lane", "drive", "close", "way", "terrace"]
 )
@@ -1037,12 +1120,14 @@ def _places(t: _Text) -> Iterator[Found]:
 def _bare_town_at(t: _Text, i: int) -> int | None:
     """Index of the last word of a listed town starting at word i, written as a town is."""
     ws = t.words
+    if not may_start_place(ws[i].key):
+        return None
     for length in (3, 2, 1):
         last = i + length - 1
         if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(i, last)):
             continue
         key = " ".join(w.key for w in ws[i : last + 1])
-        if key not in PLACES or key in REGIONS:
+        if not is_place(key) or key in REGIONS:
             continue
         if length == 1:
             if key in COMMON or key in MEDICAL or key in EPONYMS or key in FUNCTION_WORDS:
@@ -1103,6 +1188,10 @@ def _bare_towns(t: _Text) -> Iterator[Found]:
             continue
         if i > 0 and ws[i - 1].shape == "caps" and t.adjacent(i - 1, i) and not t.shouting:
             continue  # "UZ Leuven", "CMC Vellore": a hospital's name
+        if i > 0 and ws[i - 1].key in INSTITUTION_WORDS and ws[i - 1].shape != "lower":
+            continue  # "Hospital Universitario La Paz"
+        if any(k.key in EMPLOYER_WORDS for k in ws[max(0, i - 3) : i]):
+            continue  # "the pt's employer (Rio Tinto)": an employer, a warning of its own
         if i > 0 and (ws[i - 1].key in PATIENT_TITLES or ws[i - 1].key in CLINICIAN_TITLES):
             continue  # "Mr Luton": a name, the title rule's
         if (
@@ -1171,13 +1260,22 @@ def _surname_comma_first_name(t: _Text) -> Iterator[Found]:
     for i in range(len(ws) - 1):
         surname, first = ws[i], ws[i + 1]
         between = t.text[surname.end : first.start]
-        if between.strip() != "," or len(between) > 2 or surname.shape != first.shape:
+        if between.strip() != "," or len(between) > 2:
+            continue
+        if surname.shape != first.shape and not (
+            surname.shape == "caps" and first.shape == "title"
+        ):
             continue
         if surname.key not in SURNAMES or first.key not in FIRST_NAMES:
             continue
         if surname.key in COMMON or first.key in COMMON or surname.key in MEDICAL:
             continue
-        if first.key in MEDICAL or (surname.shape == "caps" and not t.shouting):
+        pasted_header = (
+            surname.shape == "caps" and first.shape == "title" and first.key in FIRST_NAMES
+        )  # "WU, Jian", "ABUBAKAR, Hauwa": a pasted label
+        if first.key in MEDICAL or (
+            surname.shape == "caps" and not t.shouting and not pasted_header
+        ):
             continue  # "TAPP, ASA 2": procedures and scores in capitals
         if surname.key in EPONYMS or surname.key in PLACES:
             continue
@@ -1241,6 +1339,8 @@ def _list_entries(t: _Text) -> Iterator[Found]:
             continue  # "Bed 3 MR ADEYEMI": the title rule's
         if w.shape == "caps" and len(w.key) <= 4 and w.key not in SURNAMES:
             continue  # "09:45 DNA", "B3 TCI": codes
+        if w.key.endswith(("n't", "n\u2019t", "'ll", "'re", "'ve", "'d", "'m")):
+            continue  # "8) Don't trust bowel…"
         last = i
         while (
             last + 1 < len(ws)
@@ -1261,6 +1361,34 @@ def _list_entries(t: _Text) -> Iterator[Found]:
         yield Found(w.start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
 
 
+_BED_AFTER = re.compile(r"[ \t]+(?i:bed|bay|rm|room)[ \t]?\d{1,3}\b")
+
+
+def _name_before_bed(t: _Text) -> Iterator[Found]:
+    """A line that opens with a name then its bed, in any case: "JAMAL AL-HASHIMI BED 22",
+    "sean ó murchú bed 5"."""
+    ws = t.words
+    for i, w in enumerate(ws):
+        if not _opens_sentence(t, i) and t.text[: w.start].rstrip(" \t")[-1:] not in ("", "\n"):
+            continue
+        last = i
+        while last - i < 3 and last + 1 < len(ws) and t.adjacent(last, last + 1, allow=" -'"):
+            if _BED_AFTER.match(t.text, ws[last].end):
+                break
+            last += 1
+        if not _BED_AFTER.match(t.text, ws[last].end) or (last == i and w.shape == "lower"):
+            continue
+        found = ws[i : last + 1]
+        if any(
+            x.key in COMMON or x.key in MEDICAL or x.key in FUNCTION_WORDS or x.key in NOT_NAMES
+            for x in found
+        ):
+            continue
+        if not any(x.key in FIRST_NAMES or x.key in SURNAMES for x in found):
+            continue
+        yield Found(w.start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
+
+
 def find(
     text: str, colleagues: Collection[str] = (), found: list[Word] | None = None
 ) -> Iterator[Found]:
@@ -1276,3 +1404,5 @@ def find(
     yield from _places(t)
     yield from _bare_towns(t)
     yield from _list_entries(t)
+    yield from _unknown_possessives(t)
+    yield from _name_before_bed(t)

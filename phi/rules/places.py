@@ -47,7 +47,7 @@ POSTCODES: list[Rule] = [
         "postcode",
         r"\b(?:zip|zip code|zipcode|postcode|post code|postal code|PLZ|CEP|PIN code|PSČ|"
         r"〒)(?:\b|(?<=〒))"
-        r"[\s,:]*(?:is\s+|was\s+|as\s+)?(\d{4,6}|\d{5}-\d{3}|\d{3}-\d{4}|\d{3} \d{2})\b",
+        r"[\s,:(]*(?:is\s+|was\s+|as\s+)?(\d{4,6}|\d{5}-\d{3}|\d{3}-\d{4}|\d{3} \d{2})\b",
         re.I,
         group=1,
     ),
@@ -126,7 +126,7 @@ TOWNS: list[Rule] = [
         "place",
         r"\b((?:[A-Z][a-z]{2,20}|[A-Z]{3,20})(?:[ -](?:[A-Z][a-z]{2,20}|[A-Z]{3,20}))?),?\s+"
         r"(?:[A-Z]{2,3},?\s+)?(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b|"
-        r"\d{5}(?:-\d{4})?\b|\d{4}\b(?!\s*(?:mg|ml|mL|units?|h|hrs?|cc))|"
+        r"\d{5}(?:-\d{4})?\b|\d{4}\b(?!\s*(?:mg|ml|mL|units?|h|hrs?|cc|:))|"
         r"[A-CEGHJ-NPR-TVXY]\d[A-Z]\s?\d[A-Z]\d\b|(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s[0-9A-Z]{4}\b)",
         group=1,
         keep=_town_word,
@@ -140,6 +140,25 @@ TOWNS: list[Rule] = [
         rf"(?:{STREET_TYPES})\b\.?(?:\s+[NSEW]\b)?,\s+"
         rf"({UPPER}{LOWER}{{2,20}}(?:[ -]{UPPER}{LOWER}{{2,20}})?)"
         rf"(?:,\s+({UPPER}{LOWER}{{2,20}}(?:[ -]{UPPER}{LOWER}{{2,20}})?))?",
+        group=1,
+        keep=_town_word_after_street,
+    ),
+    # A header that names the town: "From: Ruatoria", "Town: Gisborne".
+    rule(
+        "town-header",
+        "place",
+        r"(?m)^[ \t]*(?i:from|town|city|village|suburb|hometown|home town|residence)[ \t]*:[ \t]*"
+        rf"({UPPER}{LOWER}{{2,20}}(?:[ -]{UPPER}?{LOWER}{{1,20}}){{0,3}})[ \t]*$",
+        group=1,
+        keep=_town_word_after_street,
+    ),
+    # After a street in French, Spanish or Italian: "17 Rue des Lilas, Pointe-à-Pitre".
+    rule(
+        "town-after-romance-street",
+        "place",
+        r"\b\d{1,4},?\s+(?:Rue|Via|Calle|Avenida|Rua|Viale|Corso|Piazza|Plaza|Boulevard)"
+        r"(?:\s+(?:de|del|della|des|du|la|le|di|das|do|dos))*(?:\s+[A-Z][\w'-]+){1,3},\s+"
+        rf"({UPPER}{LOWER}+(?:-(?:{LOWER}+-)*{UPPER}{LOWER}+)?)",
         group=1,
         keep=_town_word_after_street,
     ),
@@ -213,6 +232,25 @@ def _named_ward(text: str, match: re.Match[str]) -> bool:
     return text.split()[0] not in GENERIC_WARDS
 
 
+_NO_PATIENT_AFTER = re.compile(
+    r"(?i)^[^.;\n]{0,25}?\b(?:free|empty|cleaned|clean|closed|vacant|available|blocked|"
+    r"fully occupied|occupied|being cleaned|for cleaning)\b"
+)
+_NOT_A_PATIENTS_ROOM = re.compile(
+    r"(?i)\b(?:endo|endoscopy|theatre|scan|seminar|clinic|interview|"
+    r"meeting|staff|coffee|sluice|store|treatment)\s+$"
+)
+
+
+def _a_patients_bed(text: str, match: re.Match[str]) -> bool:
+    """A bed with someone in it: "Bed 4 & bed 11 cleaned", "side room 3 free", "endo room 2"
+    name no patient."""
+    whole = match.string
+    if _NOT_A_PATIENTS_ROOM.search(whole[max(0, match.start() - 14) : match.start()]):
+        return False
+    return not _NO_PATIENT_AFTER.match(whole[match.end() : match.end() + 40])
+
+
 # Wards, bays, beds, rooms. "Theatre 3" is a place everyone has; not flagged.
 WARDS: list[Rule] = [
     rule(
@@ -224,9 +262,10 @@ WARDS: list[Rule] = [
         r"(?:no\.?\s*|number\s*|#\s*)?\d{1,4}[A-Z]?\b"
         r"(?:,?\s+(?:bed|bay|room|bett|lit|cama|letto)\s*(?:\d{1,3}[A-Z]?|[A-H])\b)?",
         re.I,
+        keep=_a_patients_bed,
     ),
-    rule("number-ward", "ward_bed", r"\b\d{1,2}[A-Z]?\s+[Ww]ard\b"),
-    rule("ward-letter", "ward_bed", r"\b[Ww]ard\s+[A-Z]\d?\b(?![a-z])"),
+    rule("number-ward", "ward_bed", r"\b\d{1,2}[A-Z]?\s+[Ww]ard\b", keep=_a_patients_bed),
+    rule("ward-letter", "ward_bed", r"\b[Ww]ard\s+[A-Z]\d?\b(?![a-z])", keep=_a_patients_bed),
     rule("station", "ward_bed", r"\b(?:Station|Stn)\s+\d{1,2}[A-Z]\b"),
     # "Nightingale Ward" names a place; "Surgical Ward" could be anywhere.
     rule(

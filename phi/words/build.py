@@ -35,7 +35,8 @@ PROVINCES = {
     "yukon", "nunavut", "northwest territories", "new south wales", "queensland",
     "south australia", "tasmania", "western australia", "northern territory",
     "england", "scotland", "wales", "northern ireland", "ulster", "munster", "leinster",
-    "connacht",
+    "connacht", "pacific", "atlantic", "arctic", "mediterranean", "caribbean", "baltic",
+    "north sea", "indian ocean", "tasman",
 }  # fmt: skip
 
 

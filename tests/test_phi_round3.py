@@ -1,0 +1,85 @@
+"""What the third round of blind sets (bench/blind3/) taught the screen, in examples of our
+own words: each shape was missed or wrongly flagged on the round's one measurement."""
+
+from __future__ import annotations
+
+import pytest
+
+import phi
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Bleeps named before the number.
+        ("What's the vascular bleep? It's 5521 or 5512, never sure.", "5521"),
+        ("What's the vascular bleep? It's 5521 or 5512, never sure.", "5512"),
+        ("bleep me on 3390 when the bloods are back", "3390"),
+        ("BLEEP GEN SURG SHO 6620 IF NEWS RISING", "6620"),
+        # Towns with macrons and accents the list writes without them.
+        ("Family drove down from Whangārei overnight.", "Whangārei"),
+        # Headers and streets that place a town.
+        ("ADMISSION\nFrom: Taumarunui\nPC: jaundice", "Taumarunui"),
+        ("ADDR: 4 Rue des Roses, Saint-Pierre (visiting)", "Saint-Pierre"),
+        ("Her zip (38801) is out of network.", "38801"),
+        # Codes.
+        ("Accession CT2025-004412 on the regional PACS.", "CT2025-004412"),
+    ],
+)
+def test_round_three_identifiers_are_found(text, found):
+    assert found in [f.text for f in phi.blocking(phi.scan(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Aroha is a 52yo with a Spigelian hernia.", "Aroha"),
+        ("Tane (who I posted about in May) went home.", "Tane"),
+        ("The nurses called him Uncle Sefo and he loved it.", "Uncle Sefo"),
+        ("Losa's family brought food for the whole ward.", "Losa"),
+        ("kiri's mum rang asking about visiting", "kiri"),
+        ("WIFE MERENIA UPDATED BY PHONE 1900.", "MERENIA"),
+        ("ID CHECK: LI, Wei  DOB 01/01/1944", "LI, Wei"),
+        ("PATIENT LABEL: OKONJO, Adaeze | F | DOB 09/09/1976", "OKONJO, Adaeze"),
+        ("DANIEL KOWALCZYK BED 14 - NO CHANGE", "DANIEL KOWALCZYK"),
+        ("Admit: Min-jun Kang, 31M, desmoid of the rectus.", "Min-jun Kang"),
+    ],
+)
+def test_round_three_names_are_found(text, name):
+    found = [f.text for f in phi.blocking(phi.scan(text)) if f.kind == "name"]
+    assert any(name in text_found for text_found in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bishop score 5, so the obstetricians will wait.",
+        "HANDOVER: Bed 6 & bed 9 cleaned for the morning admissions.",
+        "side room 4 free after the deep clean",
+        "The old scope in endo room 3 finally died.",
+        "A 45mm Echelon with gold loads, then a buttress.",
+        "Mepilex Border over the port sites.",
+        "ECG peaked T. Calcium gluconate given at once.",
+        "From the care home (Rosewood Lodge), off legs for 2/7.",
+        "Spoke to his employer (Rio Tinto) about the roster.",
+        "Learnt that trick from Mr Haldane when I was an SHO.",
+        "Follow-up across the Pacific is the hard part.",
+        "Acute chole on the 2nd day of her holiday.",
+        "8) Don't trust bowel that looks 'probably fine'.",
+        "St Mark's solution and loperamide for the high output.",
+        "Notes from SN Gallagher 2200: settled overnight.",
+    ],
+)
+def test_round_three_lookalikes_are_not_flagged(text):
+    assert phi.scan(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Done 60 of these at Tata Memorial over the years.",
+        "Transferred from Hospital Universitario La Paz for the HPB opinion.",
+    ],
+)
+def test_a_hospital_named_after_a_person_or_town_is_a_warning_only(text):
+    assert [(f.kind, f.level) for f in phi.scan(text)] == [("institution", phi.QUASI)]
