@@ -691,6 +691,7 @@ def _after_relation(t: _Text) -> Iterator[Found]:
         lower_first_name = (
             name.shape == "lower" and name.key in FIRST_NAMES and name.key not in FUNCTION_WORDS
         )
+        # In capitals a word no list knows that isn't a code: "HUSBAND KENJI".
         shouted_unknown = (
             t.shouting
             and name.shape == "caps"
@@ -699,6 +700,7 @@ def _after_relation(t: _Text) -> Iterator[Found]:
             and name.key not in MEDICAL
             and name.key not in FUNCTION_WORDS
             and name.key not in NOT_NAMES
+            and not is_place(name.key)
         )
         if not (t.namelike(name, trusted=True) or lower_first_name or shouted_unknown):
             continue  # "dtr sue who says…": after a relation a first name is one, even "sue"
@@ -706,21 +708,8 @@ def _after_relation(t: _Text) -> Iterator[Found]:
             continue  # "patient ID 507…", "Patient NL:", "BSN": codes, not names
         if t.text[name.end : name.end + 2].strip()[:1].isdigit() and name.key not in FIRST_NAMES:
             continue  # "BSN 172839465"; but "NOK SON PETER 01423 555 882" is Peter
-        if not t.capitalised(name) and name.key not in FIRST_NAMES:
-            # Lower case or shouting: a first name from the list, or in capitals a word no
-            # list knows that isn't a code ("HUSBAND KENJI", "PT ÅSE LINDGREN").
-            unknown = (
-                t.shouting
-                and name.shape == "caps"
-                and (len(name.key) >= 4 or not name.key.isascii())
-                and name.key not in COMMON
-                and name.key not in MEDICAL
-                and name.key not in FUNCTION_WORDS
-                and name.key not in NOT_NAMES
-                and not is_place(name.key)
-            )
-            if not unknown:
-                continue
+        if not t.capitalised(name) and name.key not in FIRST_NAMES and not shouted_unknown:
+            continue  # lower case or shouting: a first name from the list, or an unknown one
         last = _extend_surname(t, j, trusted=False)
         found = ws[j : last + 1]
         yield Found(name.start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
