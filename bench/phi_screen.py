@@ -84,7 +84,7 @@ def evaluate(
     flagged: Counter[str] = Counter()
     total: Counter[str] = Counter()
     true_findings = false_findings = 0
-    clean_flagged = clean = 0
+    clean_flagged = clean_blocked = clean = 0
     quasi_warned = quasi_total = colleagues_blocked = colleagues_total = 0
     misses: list[str] = []
     false_alarms: list[str] = []
@@ -127,6 +127,7 @@ def evaluate(
         if not labelled:
             clean += 1
             clean_flagged += bool(findings)
+            clean_blocked += any(f.level == phi.IDENTIFIER for f in findings)
     names = ("name",)
     return {
         "recall": sum(blocked.values()) / max(1, sum(total.values())),
@@ -137,6 +138,7 @@ def evaluate(
         "precision": true_findings / max(1, true_findings + false_findings),
         "clean": clean,
         "clean_flagged": clean_flagged,
+        "clean_blocked": clean_blocked,
         "quasi": (quasi_warned, quasi_total),
         "colleagues": (colleagues_blocked, colleagues_total),
         "by_kind": {k: (blocked[k], flagged[k], total[k]) for k in sorted(total)},
@@ -155,7 +157,11 @@ def report(path: Path, label: str, colleagues: frozenset[str] = frozenset()) -> 
     wrong, neutral = result["colleagues"]
     print(f"  quasi-identifiers warned: {warned} / {quasi_total}")
     print(f"  colleagues and clinicians blocked: {wrong} / {neutral}")
-    print(f"  clean lines flagged (anything found): {result['clean_flagged']} / {result['clean']}")
+    print(
+        f"  clean lines flagged (anything found): {result['clean_flagged']} / {result['clean']}"
+        f" (blocked: {result['clean_blocked']}, only warned: "
+        f"{result['clean_flagged'] - result['clean_blocked']})"
+    )
     print(
         f"  recall={result['recall']:.3f} (warned or blocked {result['recall_flagged']:.3f}) "
         f"recall_names={result['recall_names']:.3f} "
@@ -241,9 +247,10 @@ def main() -> int:
     results = [report(path, label, colleagues) for path, label, colleagues in sets]
     for (path, _, _), result in zip(sets, results, strict=True):
         print(
-            f"phi_screen: {path.name}: recall={result['recall']:.3f} "
+            f"phi_screen: {path.parent.name}/{path.name}: recall={result['recall']:.3f} "
             f"precision={result['precision']:.3f} "
-            f"clean flagged={result['clean_flagged']}/{result['clean']}"
+            f"clean flagged={result['clean_flagged']}/{result['clean']} "
+            f"(blocked {result['clean_blocked']})"
         )
     seen = bench / "blind" / "seen_examples.json"
     leave_out = tuple(json.loads(seen.read_text())) if seen.exists() else ()

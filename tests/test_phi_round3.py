@@ -83,3 +83,18 @@ def test_round_three_lookalikes_are_not_flagged(text):
 )
 def test_a_hospital_named_after_a_person_or_town_is_a_warning_only(text):
     assert [(f.kind, f.level) for f in phi.scan(text)] == [("institution", phi.QUASI)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # The author's practice or diary: a warning.
+        ("Tumour board in Chicago uses AJCC 8th edition.", "town"),
+        ("The congress in Barcelona has a hernia session.", "town"),
+        ("In Lagos we often see typhoid perforations.", "town"),
+        # A patient's town, though "I" follows it.
+        ("The patient from Dunedin I posted about is home.", "place"),
+    ],
+)
+def test_the_authors_practice_is_a_warning_and_a_patients_town_a_block(text, kind):
+    assert [f.kind for f in phi.scan(text) if f.kind in ("town", "place")] == [kind]

@@ -1012,6 +1012,11 @@ PATIENT_WORDS = frozenset(
      "gentleman", "guy", "bloke", "boy", "girl", "baby", "family", "son", "daughter", "wife",
      "husband", "mother", "father", "on"]
 )  # fmt: skip
+PRACTICE_VERBS = frozenset(
+    ["do", "see", "use", "often", "always", "usually", "tend", "prefer", "get", "have", "still",
+     "routinely", "mostly", "rarely", "never", "all", "would", "treat", "operate", "manage"]
+)  # fmt: skip
+PRACTISING = frozenset(["i", "we", "they", "everyone", "most", "we're", "we've", "i've"])
 AUTHOR_WORDS = frozenset(["i", "we", "i've", "we've", "i'm", "we're", "ive", "im"])
 OWN_PLACES = frozenset(["unit", "team", "department", "hospital", "trust", "centre", "center"])
 # What happens in a town that says nothing about a patient: "the congress in Barcelona".
@@ -1038,9 +1043,13 @@ def _authors_own(t: _Text, i: int) -> bool:
             return any(w.key in AUTHOR_VERBS for w in ws[k + 1 : k + 4])
         if ws[k].key == "our" and k + 1 < len(ws) and ws[k + 1].key in OWN_PLACES:
             return True
-    # "In Lagos we often see…", "In Mumbai they do TAPP": how a place practises.
-    after = ws[i + 1 : i + 3]
-    return bool(after) and after[0].key in AUTHOR_WORDS | {"they", "everyone", "most"}
+    return _practice_follows(t, i)
+
+
+def _practice_follows(t: _Text, last: int) -> bool:
+    """ "In Lagos we often see…", "In Mumbai they do TAPP": how a place practises."""
+    after = t.words[last + 1 : last + 3]
+    return len(after) == 2 and after[0].key in PRACTISING and after[1].key in PRACTICE_VERBS
 
 
 def _a_name_follows(t: _Text, last: int) -> bool:
@@ -1102,7 +1111,7 @@ def _places(t: _Text) -> Iterator[Found]:
         # "lives in" or a bare "in" alike: measured on the blind sets, towns after a bare "in"
         # were mostly where a patient lived or was treated. Only the author's own moves ("we
         # moved from Birmingham") are a warning.
-        own = own or _authors_own(t, j)
+        own = own or _authors_own(t, i) or _practice_follows(t, last)
         yield Found(ws[j].start, ws[last].end, "town" if own else "place")
 
 
