@@ -98,3 +98,19 @@ def test_a_hospital_named_after_a_person_or_town_is_a_warning_only(text):
 )
 def test_the_authors_practice_is_a_warning_and_a_patients_town_a_block(text, kind):
     assert [f.kind for f in phi.scan(text) if f.kind in ("town", "place")] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "village"),
+    [
+        ("Kid lives out past Te Kūiti, an hour from us.", "Te Kūiti"),
+        ("Retired farmer from Ballyhaunis with a Spigelian.", "Ballyhaunis"),
+    ],
+)
+def test_villages_are_found_after_a_trigger(text, village):
+    assert ("place", village) in [(f.kind, f.text) for f in phi.blocking(phi.scan(text))]
+
+
+def test_a_surname_that_is_also_a_village_stays_a_name():
+    found = [(f.kind, f.text) for f in phi.blocking(phi.scan("saw john smith today, wound ok"))]
+    assert found == [("name", "john smith")]

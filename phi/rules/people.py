@@ -36,6 +36,8 @@ def fold(key: str) -> str:
 
 
 FOLDED_PLACES = frozenset(fold(place) for place in PLACES)
+VILLAGES = load("villages")
+FOLDED_VILLAGES = frozenset(fold(village) for village in VILLAGES)
 # The first word of every town, folded: most words are no town's first, and are let go in
 # one lookup (a 20,000-character run of "Mr " costs a third less).
 PLACE_FIRST_WORDS = frozenset(place.split()[0] for place in FOLDED_PLACES)
@@ -395,7 +397,7 @@ STRONG_PLACE_TRIGGERS = {
     "village": {"of", "near"},
     "town": {"of"},
 }
-WEAK_PLACE_TRIGGERS = frozenset({"in", "from", "near", "to", "at", "between", "outside"})
+WEAK_PLACE_TRIGGERS = frozenset({"in", "from", "near", "to", "at", "between", "outside", "past"})
 # Words before "from" that make it the source of something other than a person.
 NOT_ORIGINS = frozenset(
     [
@@ -952,9 +954,39 @@ def _unknown_possessives(t: _Text) -> Iterator[Found]:
         yield Found(w.start, w.end, "colleague" if key in t.colleagues else "name")
 
 
-def _place_at(t: _Text, j: int, *, strong: bool) -> int | None:
-    """Index of the last word of a place starting at word j, or None."""
+def _village_at(t: _Text, j: int) -> int | None:
+    """Index of the last word of a listed village (1,000 to 5,000 people) at word j."""
     ws = t.words
+    for length in (3, 2, 1):
+        last = j + length - 1
+        if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(j, last)):
+            continue
+        key = " ".join(w.key for w in ws[j : last + 1])
+        if key not in VILLAGES and fold(key) not in FOLDED_VILLAGES:
+            continue
+        if length == 1 and (
+            key in COMMON
+            or key in MEDICAL
+            or key in EPONYMS
+            or key in FUNCTION_WORDS
+            or key in FIRST_NAMES
+            or key in SURNAMES
+            or key in NOT_NAMES
+        ):
+            continue
+        if ws[j].shape == "title" or (t.shouting and ws[j].shape == "caps"):
+            return last
+    return None
+
+
+def _place_at(t: _Text, j: int, *, strong: bool, villages: bool = False) -> int | None:
+    """Index of the last word of a place starting at word j, or None. `villages`: after a
+    trigger, the list of villages counts too."""
+    ws = t.words
+    if villages or strong:
+        village = _village_at(t, j)
+        if village is not None:
+            return village
     listed = may_start_place(ws[j].key)
     # The longest town in the list: "milton keynes", "san francisco", "new york".
     for length in (3, 2, 1) if listed else ():
@@ -1088,13 +1120,20 @@ def _places(t: _Text) -> Iterator[Found]:
         j = i + 1
         if ws[j].key == "the" and t.adjacent(j, j + 1):
             continue  # "in the ..." names a thing, not a town
-        if ws[j].key in ROOM_WORDS or (len(ws[j].key) < 3 and not strong):
-            continue  # "to Rm 12", "in ED": a room, or two letters that are rarely a town
+        two_letters = len(ws[j].key) < 3 and not (
+            j + 1 < len(ws) and t.adjacent(j, j + 1) and ws[j + 1].shape == "title"
+        )  # "in ED" is a department; "past Te Kūiti", "in La Paz" are towns
+        if ws[j].key in ROOM_WORDS or (two_letters and not strong):
+            continue  # "to Rm 12": a room
         if strong == "listed":
-            last = _place_at(t, j, strong=False)
+            last = _place_at(t, j, strong=False, villages=True)
             strong = last is not None
         else:
-            last = _place_at(t, j, strong=bool(strong))
+            # A village after "from", "near", "outside", "past": not after "in", "to", "at",
+            # where a capitalised word is as often a ward, a team or a meeting.
+            last = _place_at(
+                t, j, strong=bool(strong), villages=w.key in ("from", "near", "outside", "past")
+            )
         if last is None:
             continue
         if last + 1 < len(ws) and ws[last + 1].key in QUALIFIERS:

