@@ -114,3 +114,14 @@ def test_villages_are_found_after_a_trigger(text, village):
 def test_a_surname_that_is_also_a_village_stays_a_name():
     found = [(f.kind, f.text) for f in phi.blocking(phi.scan("saw john smith today, wound ok"))]
     assert found == [("name", "john smith")]
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        ("Mrs Petrakis from Chania, on holiday, acute chole.", "Chania"),
+        ("Can someone at the Ballarat end chase the list?", "Ballarat"),
+    ],
+)
+def test_towns_written_without_their_accents_or_as_an_end_are_found(text, town):
+    assert ("place", town) in [(f.kind, f.text) for f in phi.blocking(phi.scan(text))]

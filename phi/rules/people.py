@@ -44,11 +44,12 @@ PLACE_FIRST_WORDS = frozenset(place.split()[0] for place in FOLDED_PLACES)
 
 
 def is_place(key: str) -> bool:
-    return key in PLACES or (not key.isascii() and fold(key) in FOLDED_PLACES)
+    """Listed, however the accents are written: "Chania" is the list's "Chaniá"."""
+    return key in PLACES or (key if key.isascii() else fold(key)) in FOLDED_PLACES
 
 
 def may_start_place(key: str) -> bool:
-    return key in PLACE_FIRST_WORDS or (not key.isascii() and fold(key) in PLACE_FIRST_WORDS)
+    return (key if key.isascii() else fold(key)) in PLACE_FIRST_WORDS
 
 
 REGIONS = load("regions")
@@ -1267,6 +1268,7 @@ def _bare_towns(t: _Text) -> Iterator[Found]:
             and following is not None
             and following.shape == "lower"
             and t.adjacent(last, last + 1)
+            and following.key not in ("end", "side", "area", "region", "district", "lot", "crowd")
         ):
             continue  # "the Leeds data", "the Basingstoke approach": attributive
         own = (
