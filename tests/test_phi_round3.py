@@ -125,3 +125,35 @@ def test_a_surname_that_is_also_a_village_stays_a_name():
 )
 def test_towns_written_without_their_accents_or_as_an_end_are_found(text, town):
     assert ("place", town) in [(f.kind, f.text) for f in phi.blocking(phi.scan(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Lady I saw, Morag MacLeod from Ullapool, sent a card.", "Morag MacLeod"),
+        ("DOB 03.11.1931, Tromsø-born, living in Hull since the 60s.", "Tromsø"),
+        ("Case: K.T., 71M, Rutherford 4, TASC C.", "K.T"),
+        ("Surname Van der Merwe, first name Elsa, for a Whipple.", "Van der Merwe"),
+        ("Ward number at the Austin is (03) 5550 7712.", "(03) 5550 7712"),
+        ("Mme Roux, tél 06 11 22 33 44, coloscopie prévue.", "06 11 22 33 44"),
+        ("Policy number for the pre-auth is KX-5521-80013.", "KX-5521-80013"),
+        ("61yo from Tupelo, MS (38804), drove five hours.", "38804"),
+        ("Aisling Nic Aodha, 41, Dingle, 30/40, appendicitis.", "Dingle"),
+        ("His son Marek lives locally and wants him home.", "Marek"),
+        ("The farmer gored at the Tullamore show is back.", "Tullamore"),
+    ],
+)
+def test_round_three_shapes_in_the_discussion_set_are_found(text, found):
+    assert found in [f.text for f in phi.blocking(phi.scan(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bishop 8, induced, section at 39/40.",
+        "Ward number at the Alfred is on the intranet.",
+        "Only speaks Malayalam, son translating on the phone.",
+    ],
+)
+def test_scores_hospitals_and_languages_are_not_names(text):
+    assert phi.scan(text) == []

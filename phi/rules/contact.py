@@ -183,6 +183,10 @@ PHONES: list[Rule] = [
         r"\b(?i:bleep|pager|ext)\b[^\n]{1,60}?\b\d{4,5}\s+(?i:or|and)\s+(\d{4,5})\b",
         group=1,
     ),
+    # Australian area codes in brackets, French numbers in pairs: "(03) 5550 4127",
+    # "06 12 34 56 78".
+    rule("phone-au", "phone", r"(?<![\w-])\(0\d\)\s?\d{4}\s?\d{4}\b"),
+    rule("phone-fr", "phone", r"(?<![\w+.-])0[1-9](?:[ .]\d{2}){4}\b(?![.,]\d)"),
     rule("phone-us", "phone", r"(?<![\w-])\(\d{3}\)\s?\d{3}-\d{4}\b", keep=_PHONE),
     rule("phone-compact", "phone", r"(?<![\w+])0\d{9,10}\b", keep=_PHONE),
     rule(

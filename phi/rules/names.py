@@ -88,7 +88,8 @@ NAMES: list[Rule] = [
     rule(
         "context",
         "name",
-        rf"\b(?i:patient|pt\.?|named|called|name is|name was|name|known as|{RELATIONS}|baby|"
+        rf"\b(?i:patient|pt\.?|named|called|name is|name was|name|known as|surname|forename|"
+        rf"first name|given name|{RELATIONS}|baby|"
         r"infant|little|boy|girl|gentleman|lady|man|woman|n[ée]e)"
         rf"[,:]?\s+\(?((?:[A-Z]\.\s?)?{NAME}(?:\s+(?:[A-Z]\.\s?)?{SURNAME})?)",
         group=1,
@@ -237,6 +238,8 @@ NAMES: list[Rule] = [
         group=1,
         keep=_untitled_name,
     ),
+    # Initials with an age and sex: "Case: J.M., 62F".
+    rule("initials-age", "name", r"\b([A-Z]\.\s?[A-Z]\.)(?=,?\s+\d{1,3}\s?[MF]\b)", group=1),
     # Initial-and-surname ("J. Doe").
     # Not a classification's letter: "Todani IV-A. Excision".
     rule(

@@ -118,6 +118,8 @@ RECORD_NUMBERS: list[Rule] = [
         r"\b(?i:card|visa|mastercard|amex)\s+ending\s+(?:in\s+)?(\d{4})\b",
         group=1,
     ),
+    # Policy and claim codes: "BA-7734-29918".
+    rule("dashed-code", "record_number", r"\b[A-Z]{2,4}-\d{3,}-\d{3,}\b"),
     # Accession and request codes: "RAD2026-118473", "CT24-00931".
     rule("accession-code", "record_number", r"\b[A-Z]{2,5}\d{2,}-\d{4,}\b"),
     # Lot, batch and device serials: "0523-ZR-118".

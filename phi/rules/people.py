@@ -511,7 +511,12 @@ def _shape(text: str) -> str:
         return "lower"
     if text[0].isupper() and (text[1:].islower() or "'" in text or "\u2019" in text):
         return "title"
+    if _PREFIXED.match(text):
+        return "title"  # "MacLeod", "McCarthy", "DeSouza", "FitzGerald"
     return "mixed"
+
+
+_PREFIXED = re.compile(r"(?:Mac|Mc|Fitz|De|Di|Da|La|Le|Van|Von)[A-Z][a-z]+$")
 
 
 def words(text: str) -> list[Word]:
@@ -904,6 +909,19 @@ SUBJECT_VERBS = frozenset(
         "re-presented",
         "represented",
         "attended",
+        "lives",
+        "works",
+        "rang",
+        "phoned",
+        "says",
+        "thinks",
+        "drove",
+        "flew",
+        "visits",
+        "stays",
+        "refused",
+        "declined",
+        "agreed",
     ]
 )
 
@@ -929,6 +947,8 @@ def _first_name_subjects(t: _Text) -> Iterator[Found]:
             continue
         if not t.capitalised(w) or not t.adjacent(i, i + 1):
             continue
+        if i > 0 and ws[i - 1].key == "the":
+            continue  # "the Alfred is…": a hospital
         if ws[i + 1].key in SUBJECT_VERBS and ws[i + 1].shape == "lower":
             yield Found(w.start, w.end, "name")
 
@@ -1029,6 +1049,13 @@ PLACE_HEADS = frozenset(
     ["lodge", "house", "manor", "grange", "hall", "court", "gardens", "park", "villa", "towers"]
 )
 EMPLOYER_WORDS = frozenset(["employer", "employed", "company", "firm", "contractor", "works"])
+# After "the <town>", what happens in the town itself: "the Ballarat end", "the Tullamore
+# show", "the Ballina quarry collapse".
+LOCAL_THINGS = frozenset(
+    ["end", "side", "area", "region", "district", "lot", "crowd", "show", "festival", "races",
+     "fair", "market", "mart", "quarry", "factory", "plant", "mine", "crash", "fire", "flood",
+     "shooting", "bombing", "derby", "regatta"]
+)  # fmt: skip
 STREET_WORDS = frozenset(
     ["street", "st", "road", "rd", "avenue", "ave", "lane", "drive", "close", "way", "terrace"]
 )
@@ -1196,6 +1223,7 @@ CLASSIFICATION_PLACES = frozenset(
      "minnesota", "michigan", "melbourne", "geneva", "helsinki", "stockholm", "oslo", "rockall",
      "parkland", "olympic"]
 )  # fmt: skip
+_BORN_AFTER = re.compile(r"[- ](?:born|bred)\b")
 _CODE_AFTER = re.compile(r"\s(?:[A-Z]{1,2}\d{0,2}[A-Z]?\d?|[IVX]{1,4})\b")
 
 
@@ -1212,6 +1240,8 @@ def _bare_towns(t: _Text) -> Iterator[Found]:
             continue
         last = _bare_town_at(t, i)
         if last is None:
+            if _BORN_AFTER.match(t.text, w.end) and is_place(w.key):
+                yield Found(w.start, w.end, "place")  # "Bergen-born": a surname, but a town
             continue
         if _opens_sentence(t, i) and not t.shouting:
             continue  # "Bile leak…", "Tallaght have no beds": a term, or a hospital
@@ -1268,7 +1298,7 @@ def _bare_towns(t: _Text) -> Iterator[Found]:
             and following is not None
             and following.shape == "lower"
             and t.adjacent(last, last + 1)
-            and following.key not in ("end", "side", "area", "region", "district", "lot", "crowd")
+            and following.key not in LOCAL_THINGS
         ):
             continue  # "the Leeds data", "the Basingstoke approach": attributive
         own = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from phi.rules.fragments import LOWER, NAME, STREET_TYPES, UPPER
-from phi.rules.people import COMMON, MEDICAL, PLACES, REGIONS
+from phi.rules.people import COMMON, EPONYMS, MEDICAL, PLACES, REGIONS
 from phi.rules.rule import Rule, rule
 from phi.wordlists import load
 
@@ -56,7 +56,7 @@ POSTCODES: list[Rule] = [
         "zip-state",
         "postcode",
         r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|"
-        r"PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]),?\s+(\d{5}(?:-\d{4})?)\b"
+        r"PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]),?\s+\(?(\d{5}(?:-\d{4})?)\b"
         r"(?!\s*(?i:units?|iu|u\b|mg|mcg|ml))",
         group=1,
     ),
@@ -115,7 +115,7 @@ def _town_word(text: str, match: re.Match[str]) -> bool:
 
 def _town_word_after_street(text: str, match: re.Match[str]) -> bool:
     words = text.lower().replace("-", " ").split()
-    return not any(w in COMMON or w in MEDICAL or w in REGIONS for w in words)
+    return not any(w in COMMON or w in MEDICAL or w in REGIONS or w in EPONYMS for w in words)
 
 
 # A town just before a postcode ("…, Bolton BL3 4QT", "Chicago, IL 60610", "Saskatoon, SK
@@ -159,6 +159,14 @@ TOWNS: list[Rule] = [
         r"\b\d{1,4},?\s+(?:Rue|Via|Calle|Avenida|Rua|Viale|Corso|Piazza|Plaza|Boulevard)"
         r"(?:\s+(?:de|del|della|des|du|la|le|di|das|do|dos))*(?:\s+[A-Z][\w'-]+){1,3},\s+"
         rf"({UPPER}{LOWER}+(?:-(?:{LOWER}+-)*{UPPER}{LOWER}+)?)",
+        group=1,
+        keep=_town_word_after_street,
+    ),
+    # A case's header: "Siobhán Ní Bhriain, 33, Gweedore, 28/40": name, age, then the town.
+    rule(
+        "town-after-name-and-age",
+        "place",
+        rf"\b{NAME}\s+(?:{NAME}\s+)?{NAME},\s+\d{{1,3}}\s?[MF]?,\s+({UPPER}{LOWER}{{2,20}})(?=\s*,)",
         group=1,
         keep=_town_word_after_street,
     ),

@@ -262,8 +262,10 @@ def find(text: str, found: list[Word] | None = None) -> Iterator[Found]:
     yield from _saints(text)
     for match in OCCUPATIONS.finditer(text):
         following = text[match.end() : match.end() + 20].split()
-        if following and following[0].lower().strip(".,;:") in QUALIFIERS:
-            continue  # "Bishop score 4": a score, not a bishop
+        if following and (
+            following[0].lower().strip(".,;:") in QUALIFIERS or following[0][:1].isdigit()
+        ):
+            continue  # "Bishop score 4", "Bishop 8": a score, not a bishop
         yield Found(match.start(), match.end(), "occupation")
     for match in EMPLOYER.finditer(text):
         if match.group(1).split()[0].lower() not in COMMON:
