@@ -157,3 +157,8 @@ def test_round_three_shapes_in_the_discussion_set_are_found(text, found):
 )
 def test_scores_hospitals_and_languages_are_not_names(text):
     assert phi.scan(text) == []
+
+
+@pytest.mark.parametrize("text", ["Botox first, or straight to TAR?", "Back to ICU from theatre."])
+def test_capitals_after_to_or_in_are_acronyms_not_towns(text):
+    assert phi.blocking(phi.scan(text)) == []

@@ -1021,8 +1021,11 @@ def _place_at(t: _Text, j: int, *, strong: bool, villages: bool = False) -> int 
             continue
         if length == 1 and key in COMMON and not (strong and t.capitalised(ws[j])):
             continue  # "in Reading" only after "lives in"; "in bath" never
-        if not strong and not (t.capitalised(ws[j]) or (t.shouting and key not in COMMON)):
-            continue
+        if not strong and not (
+            (t.capitalised(ws[j]) and (ws[j].shape == "title" or length > 1))
+            or (t.shouting and key not in COMMON)
+        ):
+            continue  # "straight to TAR", "back to ICU": in mixed case, capitals are acronyms
         return last
     if strong and t.namelike(ws[j], trusted=False) and t.capitalised(ws[j]):
         # A village the list doesn't have, after "lives in".
