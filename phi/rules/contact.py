@@ -126,8 +126,12 @@ _TIME_BEFORE = re.compile(r"(?i)\b(?:at|by|from|until|till|before|after|since|@)
 
 
 def _not_a_time(text: str, match: re.Match[str]) -> bool:
-    # "bleep me at 1400" is when, not where.
-    return not _TIME_BEFORE.search(match.string[max(0, match.start(1) - 8) : match.start(1)])
+    # "bleep me at 1400" is when, not where; "page me at 4418" is where (no 44:18 o'clock).
+    number = match.group(1)
+    a_time = len(number) == 4 and int(number[:2]) <= 23 and int(number[2:]) <= 59
+    before = match.string[max(0, match.start(1) - 8) : match.start(1)]
+    # "pager msg 0415 to bleep 4471": a time with its leading zero is a time.
+    return not (a_time and (number.startswith("0") or _TIME_BEFORE.search(before)))
 
 
 PHONES: list[Rule] = [
@@ -172,7 +176,7 @@ PHONES: list[Rule] = [
     rule(
         "bleep-later",
         "phone",
-        r"\b(?i:bleeps?|pagers?|beeper|ext(?:ension)?|switchboard)\b[^\n\d]{1,40}?"
+        r"\b(?i:bleep(?:s|ed)?|pag(?:er|ers|e)|beeper|ext(?:ension)?|switchboard)\b[^\n\d]{1,40}?"
         r"(?<![:.])\b(\d{4,5})\b(?![:.]\d|\s?(?i:h\b|hrs|am\b|pm\b|mg|ml|%))",
         group=1,
         keep=_not_a_time,
@@ -187,7 +191,7 @@ PHONES: list[Rule] = [
     # "06 12 34 56 78".
     rule("phone-au", "phone", r"(?<![\w-])\(0\d\)\s?\d{4}\s?\d{4}\b"),
     rule("phone-fr", "phone", r"(?<![\w+.-])0[1-9](?:[ .]\d{2}){4}\b(?![.,]\d)"),
-    rule("phone-us", "phone", r"(?<![\w-])\(\d{3}\)\s?\d{3}-\d{4}\b", keep=_PHONE),
+    rule("phone-us", "phone", r"(?<![\w-])\(\d{3}\)\s?\d{3}[-. ]\d{4}\b", keep=_PHONE),
     rule("phone-compact", "phone", r"(?<![\w+])0\d{9,10}\b", keep=_PHONE),
     rule(
         "phone-context",

@@ -147,6 +147,15 @@ DATES: list[Rule] = [
         r"hogmanay|st\.? patrick'?s day|valentine'?s day|halloween|bonfire night|"
         r"thanksgiving|independence day|bastille day)\b",
     ),
+    # A feast on its own after a word of time: "home for Christmas", "over Easter", "before Eid".
+    rule(
+        "date-feast",
+        "date",
+        r"\b(?i:over|for|at|before|after|until|till|since|by|on|during|around)\s+(?:the\s+)?"
+        r"(Christmas|Xmas|Easter|Eid(?:\s+al-\w+)?|Diwali|Hanukkah|Passover|Ramadan|Thanksgiving|"
+        r"Hogmanay|Vaisakhi|Chinese New Year|Lunar New Year|New Year)\b",
+        group=1,
+    ),
     rule(
         "date-cjk",
         "date",
@@ -187,7 +196,7 @@ DATES: list[Rule] = [
     rule(
         "date-ordinal-context",
         "date",
-        r"\b(?:on|from|until|till|since|by|before|after)\s+the\s+"
+        r"\b(?:on|from|until|till|since|by|before|after|for)\s+the\s+"
         r"((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b"
         r"(?!\s+(?i:day|week|month|year|night|time|attempt|floor|post|stage|line|dose|cycle|"
         r"look|opinion|trimester|hour|visit|admission|operation|go|try|occasion|run|list))",
@@ -214,6 +223,18 @@ DATES: list[Rule] = [
         group=1,
     ),
 ]
+
+
+_VITALS = frozenset(
+    ["hr", "sats", "spo2", "sao2", "bp", "rr", "hb", "map", "pulse", "o2", "glucose", "bm", "k",
+     "na", "creat", "urea", "egfr", "plt", "wcc", "crp", "temp", "gcs", "score", "weight", "kg"]
+)  # fmt: skip
+
+
+def _not_a_vital_sign(text: str, match: re.Match[str]) -> bool:
+    # "Elderly gent (97)" is an age; "sats (97)" is not.
+    before = match.string[max(0, match.start() - 12) : match.start()].split()
+    return bool(before) and before[-1].lower().strip(":,") not in _VITALS
 
 
 def _a_persons_name_before(text: str, match: re.Match[str]) -> bool:
@@ -308,6 +329,18 @@ AGES: list[Rule] = [
         group=1,
         keep=_a_persons_name_before,
     ),
+    # "Elderly gent (97)", "Mrs Mahoney (90)", "Lady of 99", "her 90th birthday", and an age
+    # opening a sentence: "91, a Hartmann's, we knew going in."
+    rule("age-in-brackets", "age", rf"(?<=[A-Za-z] )\(({AGE})\)", group=1, keep=_not_a_vital_sign),
+    rule(
+        "age-of",
+        "age",
+        rf"\b(?i:lady|man|woman|gent|gentleman|chap|fellow|patient|pt|grandmother|grandfather)"
+        rf"\s+of\s+({AGE})\b(?!\s*(?:%|kg|mm|cm|mg|ml))",
+        group=1,
+    ),
+    rule("age-birthday-ordinal", "age", rf"\b({AGE})(?:st|nd|rd|th)\s+(?i:birthday)\b", group=1),
+    rule("age-opening", "age", rf"(?:^|(?<=[.!?]\s))({AGE}),\s+(?=[a-z])", group=1),
     rule(
         "age-decade",
         "age",

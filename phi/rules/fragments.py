@@ -36,7 +36,7 @@ AGE = r"(?:9\d|1[0-2]\d)"  # over 89: Safe Harbor's limit
 CAPS_SURNAME = (
     r"(?:(?:NÍ|NIC|Ó|UÍ|MAC|VAN|VON|DE|DI|DA|DU|LE|LA|AL|EL)\s+)?(?:O'|MC|MAC)?"
     # Bounded: unbounded, a 20,000-character run of "O'" took 3 s, tried from every start.
-    r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'-]{2,30}[A-ZÀ-ÖØ-Þ]"
+    r"[A-ZÀ-ÖØ-ÞĀ-Ž][A-ZÀ-ÖØ-ÞĀ-Ž'-]{2,30}[A-ZÀ-ÖØ-ÞĀ-Ž]"
 )
 # Regex alternations, not word lists: the order of the alternatives can decide what matches
 # ("son-in-law" must come before "son").

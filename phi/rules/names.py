@@ -27,6 +27,10 @@ EPONYMS = load("eponyms")
 LOWER_EPONYMS = frozenset(entry.lower() for entry in EPONYMS)
 
 _EPONYM_PARTS = re.compile(r"[\s-]+")
+_CLASS_BEFORE = re.compile(
+    r"(?i:pugh|grade|class|type|stage|score|group|category|level|zone|hinchey|bismuth|"
+    r"popf|tnm|asa|nyha|mallampati|forrest|strasberg|rutherford|tasc)\s*$"
+)
 _TITLE_BEFORE = re.compile(r"(?i:\b(?:mr|mrs|ms|miss|mx)\.?\s*)$")
 _CLINICIAN_BEFORE = re.compile(r"(?i:\b(?:dr|prof|professor|doctor|regards|thanks)\.?,?\s*)$")
 
@@ -73,6 +77,8 @@ def _not_organism(text: str, match: re.Match[str]) -> bool:
     before = match.string[max(0, match.start() - 12) : match.start()]
     if _CLINICIAN_BEFORE.search(before) or _TITLE_BEFORE.search(before):
         return False
+    if _CLASS_BEFORE.search(before):
+        return False  # "Child-Pugh B. Palliative stent", "grade B. Keep drain"
     # "E. coli", "S. aureus" and the like are organisms, not people; "I & O. Continue" is
     # input and output, then a sentence.
     rest = text.split(".", 1)[1].strip()
@@ -169,14 +175,24 @@ NAMES: list[Rule] = [
         "caps-surname-firstname",
         "name",
         rf"\b({CAPS_SURNAME},\s+{NAME})\b"
-        r"(?=\s{2,}|\s*(?:[\u2014\u2013(,|-]|$|(?i:DOB|MRN|NHS|NHI|HOSP|born|aged?)\b))",
+        r"(?=\s{2,}|\s+\d{1,3}\s?[MF]\b|"
+        r"\s*(?:[\u2014\u2013(,|-]|$|(?i:DOB|MRN|NHS|NHI|HOSP|born|aged?)\b))",
         group=1,
+    ),
+    # Short surnames in a pasted label: "ALI, Hassan |", "WU, Jian  DOB".
+    rule(
+        "short-caps-surname",
+        "name",
+        rf"\b([A-Z][A-Z'-]{{1,2}},\s+{NAME})\b(?=\s{{2,}}|\s*[|(\u2014\u2013]|\s+\d{{1,3}}\s?[MF]\b|"
+        r"\s+(?i:DOB|MRN|NHS|NHI|HOSP)\b)",
+        group=1,
+        keep=_untitled_name,
     ),
     # Letter headers and clinic lists: "Re: OKONKWO T (71)", "BRENNAN A, 58".
     rule(
         "caps-surname-initial",
         "name",
-        rf"\b({CAPS_SURNAME},?\s+[A-Z]{{1,2}})\b(?=\s*(?:\(\d|,\s*\d)|$)",
+        rf"\b({CAPS_SURNAME},?\s+[A-Z]{{1,2}})\b(?=\s*(?:\(\d|,\s*\d|\))|$)",
         group=1,
     ),
     # After "Re:" the header is a name whatever follows: "Re: BALOGUN A (DOB …)".
@@ -207,7 +223,8 @@ NAMES: list[Rule] = [
         "name-then-relation",
         "name",
         rf"\b({NAME})(?:\s*[,(]\s*(?:(?:my|the|pt'?s|patient'?s|his|her|their)\s+)*"
-        rf"(?:{RELATIONS}|dtr|hus|sis|bro|mam|nan|gran)\b|\s*\((?i:side room|bed|bay|rm|room)\s?\d"
+        rf"(?:{RELATIONS}|dtr|hus|sis|bro|mam|nan|gran|parents)\b"
+        r"|\s*\(\s*(?:pt|patient|parents)\b|\s*\((?i:side room|bed|bay|rm|room)\s?\d"
         r"|['\u2019]s\s+(?:mam|mum|mam|ma|da|nan|missus|fella))",
         group=1,
         keep=_a_lone_first_name,
@@ -226,6 +243,14 @@ NAMES: list[Rule] = [
         "called-him",
         "name",
         rf"\b(?:called|calls|call|named)\s+(?:him|her|them)\s+({NAME}(?:\s+{NAME})?)\b",
+        group=1,
+        keep=_untitled_name,
+    ),
+    # "Tui and Rangi (parents)": the first of two.
+    rule(
+        "names-then-relation",
+        "name",
+        rf"\b({NAME})(?=\s+(?:and|&)\s+{NAME}\s*[,(]\s*(?:parents|{RELATIONS})\b)",
         group=1,
         keep=_untitled_name,
     ),

@@ -79,6 +79,7 @@ PATIENT_TITLES = frozenset(
         "señor",
         "signora",
         "signor",
+        "sig",
         "mevrouw",
         "meneer",
         "mevr",
@@ -87,6 +88,8 @@ PATIENT_TITLES = frozenset(
     ]
 )
 CLINICIAN_TITLES = frozenset(["dr", "prof", "professor", "doctor"])
+# Nurses' titles: "Sister Bernadette Walsh", "Charge Nurse Mateo Alvarez", "Sr Eilidh MacLeod".
+NURSING_TITLES = frozenset(["sister", "sr", "nurse", "matron", "sn", "rn", "cns", "midwife"])
 # UK consultant surgeons are Mr, Miss and Ms: a member's surname after them is a colleague.
 # In capitals "MR" and "MS" are also mitral regurgitation and multiple sclerosis.
 AMBIGUOUS_CAPS_TITLES = frozenset({"mr", "ms"})
@@ -651,6 +654,8 @@ def _titled(t: _Text) -> Iterator[Found]:
             continue
         if w.key == "mx" and w.shape != "title":
             continue  # "mx conservatively": management, in notes
+        if w.key == "sig" and t.text[w.end : w.end + 1] != ".":
+            continue  # "flexi sig decompression"; "il sig. Bianchi" is a man
         j = i + 1
         # "Mr J. Smith", "Mr J Smith": an initial, then the surname.
         if ws[j].shape == "initial" and t.adjacent(j, j + 1, allow=" ."):
@@ -711,11 +716,16 @@ def _after_relation(t: _Text) -> Iterator[Found]:
             and not is_place(name.key)
         )
         if not (t.namelike(name, trusted=True) or lower_first_name or shouted_unknown):
+            if _lower_unknown_pair(t, j):
+                yield Found(name.start, ws[j + 1].end, "name")  # "pt thandeka ndlovu 28/40"
             continue  # "dtr sue who says…": after a relation a first name is one, even "sue"
         if name.shape == "caps" and len(name.key) <= 3 and name.key not in FIRST_NAMES:
             continue  # "patient ID 507…", "Patient NL:", "BSN": codes, not names
-        if t.text[name.end : name.end + 2].strip()[:1].isdigit() and name.key not in FIRST_NAMES:
-            continue  # "BSN 172839465"; but "NOK SON PETER 01423 555 882" is Peter
+        if name.shape == "caps" and name.key in COMMON and name.key not in FIRST_NAMES:
+            continue  # "PT ADDRESS:", "SON AWARE": words in capitals
+        digit_after = t.text[name.end : name.end + 2].strip()[:1].isdigit()
+        if digit_after and name.key not in FIRST_NAMES and name.shape != "title":
+            continue  # "BSN 172839465"; but "NOK SON PETER 01423…", "Hus Tomás 085…" are names
         if not t.capitalised(name) and name.key not in FIRST_NAMES and not shouted_unknown:
             continue  # lower case or shouting: a first name from the list, or an unknown one
         last = _extend_surname(t, j, trusted=False)
@@ -727,6 +737,42 @@ def _after_relation(t: _Text) -> Iterator[Found]:
             other = ws[k] if ws[k].key != "and" else ws[k + 1]
             if t.capitalised(other) and t.namelike(other, trusted=True):
                 yield Found(other.start, other.end, "name")
+
+
+def _plain_unknown(w: Word) -> bool:
+    key = w.key
+    return (
+        w.shape == "lower"
+        and len(key) >= 3
+        and key.isalpha()
+        and key not in COMMON
+        and key not in MEDICAL
+        and key not in FUNCTION_WORDS
+        and key not in NOT_NAMES
+        and key not in EPONYMS
+        and key not in RELATIONS
+        and key not in FOREIGN_FUNCTION_WORDS
+        and not key.endswith(("ing", "ed", "ly", "tion", "itis", "ectomy", "otomy", "scopy"))
+    )
+
+
+# Short words of other languages that follow "son" or "pt" there: "son las que usamos".
+FOREIGN_FUNCTION_WORDS = frozenset(
+    ["las", "los", "que", "del", "der", "die", "das", "und", "les", "des", "une", "por", "para",
+     "con", "una", "uno", "che", "per", "non", "sono", "est", "sur", "avec", "mais", "pas",
+     "muy", "como", "nicht", "ist", "mit", "van", "het", "een", "och", "och", "att"]
+)  # fmt: skip
+
+
+def _lower_unknown_pair(t: _Text, j: int) -> bool:
+    """After a relation or "pt", two lower-case words no list knows: a name ("pt thandeka
+    ndlovu"), where one unknown word alone is as likely shorthand."""
+    ws = t.words
+    if j + 1 >= len(ws) or not t.adjacent(j, j + 1):
+        return False
+    first, second = ws[j], ws[j + 1]
+    surname = second.shape == "lower" and second.key in SURNAMES and second.key not in COMMON
+    return _plain_unknown(first) and (_plain_unknown(second) or surname)
 
 
 def _opens_sentence(t: _Text, i: int, *, colon: bool = True) -> bool:
@@ -741,8 +787,13 @@ def _apposition_follows(t: _Text, j: int) -> bool:
     return bool(_APPOSITION.match(rest))
 
 
+_NOT_NAME_ENDINGS = (
+    "ship", "ism", "ology", "itis", "ectomy", "otomy", "ostomy", "plasty", "scopy", "graphy",
+    "osis", "tion", "ment", "ness", "ical", "ular", "ative", "ous", "ive",
+)  # fmt: skip
 _APPOSITION = re.compile(
     r",\s+(?:\d{1,3}\s?(?:[MF]\b|y|yo|year)|aged?\b|(?i:early|late|now|who|his|her|the)\b)"
+    r"|\s+\d{1,3}\s?(?:y|yo|[MF])\b"
 )
 
 
@@ -753,6 +804,8 @@ def _unknown_pair_is_a_name(t: _Text, i: int) -> bool:
     first, second = t.words[i], t.words[i + 1]
     if first.key in PLACES or second.key in PLACES or first.shape != "title":
         return False
+    if second.key.endswith(_NOT_NAME_ENDINGS) or first.key.endswith(_NOT_NAME_ENDINGS):
+        return False  # "Hunterian Professorship", "Laparoscopic Appendicectomy"
     # After a colon or semicolon a name is often what follows ("Referred to the liver unit:
     # Lakshmi Venkataraman"); after a full stop an unknown pair is as often a term.
     if _opens_sentence(t, i, colon=False) and not _apposition_follows(t, i + 1):
@@ -779,8 +832,12 @@ def _bare_full_names(t: _Text) -> Iterator[Found]:
             continue  # "Ivor Lewis" is listed whole; "john smith" is a man, not a fracture
         if first.key in EPONYMS or first.key in REGIONS or second.key in REGIONS:
             continue
-        if i > 0 and ws[i - 1].key in CLINICIAN_TITLES and t.adjacent(i - 1, i, allow=" ."):
-            continue  # "Dr Imran Siddiqui", "Prof Hiroshi Maeda": a clinician, allowed
+        if (
+            i > 0
+            and (ws[i - 1].key in CLINICIAN_TITLES or ws[i - 1].key in NURSING_TITLES)
+            and t.adjacent(i - 1, i, allow=" .")
+        ):
+            continue  # "Dr Imran Siddiqui", "Sister Bernadette Walsh", "Sr Eilidh MacLeod"
         if t.capitalised(first) and t.capitalised(second) and first.shape == second.shape:
             # "Mathias Ruud": a first name (or two surnames) and a surname-shaped word.
             if second.key in COMMON and second.key not in SURNAMES:
@@ -1169,7 +1226,7 @@ def _places(t: _Text) -> Iterator[Found]:
             continue
         if last + 1 < len(ws) and ws[last + 1].key in QUALIFIERS:
             continue  # "Paris classification", "Milan criteria"
-        if any(w.key in INSTITUTION_WORDS and w.shape != "lower" for w in ws[last + 1 : last + 3]):
+        if any(w.key in INSTITUTION_WORDS and w.shape != "lower" for w in ws[last + 1 : last + 4]):
             continue  # "at Leeds General Infirmary": the hospital, a warning of its own
         if t.text[ws[last].end : ws[last].end + 1] in ("'", "\u2019"):
             continue  # "transferred to King's", "Guy's": a hospital, not the town
@@ -1224,10 +1281,31 @@ CLASSIFICATION_PLACES = frozenset(
      "lund", "denver", "bristol", "oxford", "birmingham", "toronto", "lyon", "bologna",
      "baltimore", "hamburg", "heidelberg", "leeds", "nottingham", "san francisco", "memphis",
      "minnesota", "michigan", "melbourne", "geneva", "helsinki", "stockholm", "oslo", "rockall",
-     "parkland", "olympic"]
+     "parkland", "olympic", "tokio"]
 )  # fmt: skip
 _BORN_AFTER = re.compile(r"[- ](?:born|bred)\b")
 _CODE_AFTER = re.compile(r"\s(?:[A-Z]{1,2}\d{0,2}[A-Z]?\d?|[IVX]{1,4})\b")
+
+
+def _region_follows(t: _Text, i: int) -> bool:
+    """ "Thompson, Manitoba", "Hilo, HI": a comma, then a state or province."""
+    ws = t.words
+    if i + 1 >= len(ws) or t.text[ws[i].end : ws[i + 1].start].strip() != ",":
+        return False
+    following = ws[i + 1]
+    return following.key in REGIONS or (
+        following.shape == "caps" and following.key.upper() in US_STATES
+    )
+
+
+US_STATES = frozenset(
+    [
+        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+        "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ",
+        "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT",
+        "VA", "WA", "WV", "WI", "WY", "NSW", "QLD", "VIC", "TAS",
+    ]
+)  # fmt: skip
 
 
 def _bare_towns(t: _Text) -> Iterator[Found]:
@@ -1243,8 +1321,9 @@ def _bare_towns(t: _Text) -> Iterator[Found]:
             continue
         last = _bare_town_at(t, i)
         if last is None:
-            if _BORN_AFTER.match(t.text, w.end) and is_place(w.key):
-                yield Found(w.start, w.end, "place")  # "Bergen-born": a surname, but a town
+            if (_BORN_AFTER.match(t.text, w.end) or _region_follows(t, i)) and is_place(w.key):
+                # "Bergen-born", "north of Thompson, Manitoba": a surname, but a town here
+                yield Found(w.start, w.end, "place")
             continue
         if _opens_sentence(t, i) and not t.shouting:
             continue  # "Bile leak…", "Tallaght have no beds": a term, or a hospital
@@ -1356,7 +1435,9 @@ def _surname_comma_first_name(t: _Text) -> Iterator[Found]:
 
 
 _NICKNAME = re.compile(
-    r"(?i:known as|prefers|goes by|calls (?:him|her|them)self|nicknamed?)\s+['\"\u2018\u201c]"
+    r"(?i:known as|prefers|goes by|calls (?:him|her|them)self|nicknamed?|mate|friend|pal|"
+    r"named (?:him|her|my patient|the patient)|called (?:him|her))\s+['\"\u2018\u201c]"
+    r"(?:(?:Big|Little|Old|Young|Uncle|Auntie|Aunty|Nana|Papa)\s+)?"
     r"([A-Z][a-z]{1,20})['\"\u2019\u201d]"
 )
 _BY_BED = re.compile(
@@ -1413,6 +1494,8 @@ def _list_entries(t: _Text) -> Iterator[Found]:
             continue  # "09:45 DNA", "B3 TCI": codes
         if w.key.endswith(("n't", "n\u2019t", "'ll", "'re", "'ve", "'d", "'m")):
             continue  # "8) Don't trust bowel…"
+        if len(w.key) > 5 and w.key.endswith(("ing", "ed")):
+            continue  # "BED 6 DESATTING", "Bed 2 SETTLED"
         last = i
         while (
             last + 1 < len(ws)

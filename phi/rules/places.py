@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from phi.rules.fragments import LOWER, NAME, STREET_TYPES, UPPER
-from phi.rules.people import COMMON, EPONYMS, MEDICAL, PLACES, REGIONS
+from phi.rules.people import COMMON, EPONYMS, FUNCTION_WORDS, MEDICAL, PLACES, REGIONS, is_place
 from phi.rules.rule import Rule, rule
 from phi.wordlists import load
 
@@ -101,8 +101,11 @@ _LABELS = frozenset(
 def _town_word(text: str, match: re.Match[str]) -> bool:
     """A town, not a label ("ZIP", "MRN", "DOB") or a drug ("Heparin IV 25000 units")."""
     key = text.lower()
-    if key in _LABELS:
-        return False
+    if key in _LABELS or any(w in MEDICAL or w in FUNCTION_WORDS for w in key.split()):
+        return False  # "Echelon 3000": a stapler; "The 1992 version"
+    code = match.string[match.end(1) : match.end()]
+    if key in COMMON and not any(c.isalpha() for c in code):
+        return False  # "Page 1123": a pager, not Page, Arizona
     if key in PLACES:
         return key not in REGIONS
     if any(w in COMMON or w in MEDICAL or w in REGIONS for w in key.split()):
@@ -111,6 +114,11 @@ def _town_word(text: str, match: re.Match[str]) -> bool:
     rest = match.string[match.end(1) : match.end()]
     letters_in_code = any(c.isalpha() for c in rest.replace(",", " ").split()[-1])
     return text.istitle() and letters_in_code
+
+
+def _after_a_listed_town(text: str, match: re.Match[str]) -> bool:
+    town = match.group(1).lower()
+    return is_place(town) and town not in COMMON and town not in MEDICAL and town not in REGIONS
 
 
 def _town_word_after_street(text: str, match: re.Match[str]) -> bool:
@@ -143,12 +151,15 @@ TOWNS: list[Rule] = [
         group=1,
         keep=_town_word_after_street,
     ),
-    # A header that names the town: "From: Ruatoria", "Town: Gisborne".
+    # A header that names the town: "From: Ruatoria", "Lives: Hilo, HI", "Residence: Kibera,
+    # Nairobi".
     rule(
         "town-header",
         "place",
-        r"(?m)^[ \t]*(?i:from|town|city|village|suburb|hometown|home town|residence)[ \t]*:[ \t]*"
-        rf"({UPPER}{LOWER}{{2,20}}(?:[ -]{UPPER}?{LOWER}{{1,20}}){{0,3}})[ \t]*$",
+        r"(?m)^[ \t]*(?i:from|town|city|village|suburb|hometown|home town|residence|lives|"
+        r"lives in|resides|home)[ \t]*:[ \t]*"
+        rf"({UPPER}{LOWER}{{2,20}}(?:[ -]{UPPER}?{LOWER}{{1,20}}){{0,3}})"
+        rf"(?:,[ \t]*(?:[A-Z]{{2,3}}|{UPPER}{LOWER}+))?[ \t]*$",
         group=1,
         keep=_town_word_after_street,
     ),
@@ -169,6 +180,16 @@ TOWNS: list[Rule] = [
         rf"\b{NAME}\s+(?:{NAME}\s+)?{NAME},\s+\d{{1,3}}\s?[MF]?,\s+({UPPER}{LOWER}{{2,20}})(?=\s*,)",
         group=1,
         keep=_town_word_after_street,
+    ),
+    # A listed town, then a PIN or postcode of four or six digits: "Pune 411001",
+    # "Maroubra 2035" (the town is found by the rules above).
+    rule(
+        "postcode-after-town",
+        "postcode",
+        r"\b([A-Z][a-z]{2,20}),?\s+(\d{6}|\d{4})\b"
+        r"(?![\d/:]|[.,]\d|\s*(?i:mg|ml|units?|h\b|hrs?|x\b|cm|mm|kg))",
+        group=2,
+        keep=_after_a_listed_town,
     ),
     # An Irish county: "Ballinrobe, Co. Mayo" (the town before it too).
     rule(
@@ -193,6 +214,26 @@ ADDRESSES: list[Rule] = [
         "address",
         r"\b(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s+\d+[A-Z]?,?\s+)?\d{1,5}[A-Za-z]?,?\s+"
         rf"(?:[A-Z][a-z'-]+\s+){{1,3}}(?:{STREET_TYPES})\b\.?",
+    ),
+    # US numbered streets: "410 W 10th Ave"; the number after the name: "Rua das Flores 112".
+    rule(
+        "street-numbered",
+        "address",
+        r"\b\d{1,5}\s+(?:[NSEW]\.?\s+)?\d{1,3}(?:st|nd|rd|th)\s+"
+        rf"(?:{STREET_TYPES})\b\.?",
+    ),
+    rule(
+        "street-name-number",
+        "address",
+        r"\b(?:Rua|Calle|Via|Avenida|Rue|Viale|Carrer)\s+(?:(?:d[aeo]s?|de la|del|della|di)\s+)?"
+        r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+\d{1,4}\b",
+    ),
+    rule(
+        "town-after-street-number",
+        "place",
+        r"\b(?:Rua|Calle|Via|Avenida|Rue|Viale|Carrer)\s+(?:(?:d[aeo]s?|de la|del|della|di)\s+)?"
+        rf"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+\d{{1,4}},\s+({UPPER}{LOWER}{{2,20}})",
+        group=1,
     ),
     rule(
         "street-romance",
@@ -237,7 +278,9 @@ GENERIC_WARDS = load("generic_wards")
 
 
 def _named_ward(text: str, match: re.Match[str]) -> bool:
-    return text.split()[0] not in GENERIC_WARDS
+    first = text.split()[0]
+    # "Dawn ward round", "For ward-based care": words, not a ward's name.
+    return first not in GENERIC_WARDS and first.lower() not in COMMON
 
 
 _NO_PATIENT_AFTER = re.compile(
