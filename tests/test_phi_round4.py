@@ -73,3 +73,37 @@ def test_round_four_identifiers_are_found(text, found):
 )
 def test_round_four_lookalikes_are_not_blocked(text):
     assert phi.blocking(phi.scan(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("PAEDS CLINIC\nEmre Kaya 7y, umbilical hernia", "Emre Kaya"),
+        ("Trauma: came in from Mitchells Plain at 02:00.", "Mitchells"),
+        ("Quad bike rollover near Tumbarumba, spleen grade III.", "Tumbarumba"),
+        ("Referred by GP in Lisdoonvarna with RIF pain.", "Lisdoonvarna"),
+        ("SH: lives w/ wife in Llanwrtyd, independent.", "Llanwrtyd"),
+        ("Trawler skipper out of Castletownbere, away for weeks.", "Castletownbere"),
+        ("VIOLET HALL 91F, ?ischaemic bowel.", "VIOLET HALL"),
+        ("bed 4 - peter jensen - ?appendix", "peter jensen"),
+        ("Name: OSEI, Abena\nCHI: 0101010101", "OSEI, Abena"),
+        ("Petrov A — third admission this month.", "Petrov A"),
+        ("AROHA T. 24F 10/40, appendicitis.", "AROHA T"),
+        ("Seen in clinic, follow-up for September.", "September"),
+        ("n° sécu 2 71 04 13 055 123 45 on the form.", "2 71 04 13 055 123 45"),
+    ],
+)
+def test_round_four_second_pass_shapes_are_found(text, found):
+    assert any(found in f.text for f in phi.blocking(phi.scan(text))), phi.scan(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plan A — conservative, plan B — theatre.",
+        "Grace is the word for how she took the news.",
+        "Back to theatre, out of hours, for a relook.",
+    ],
+)
+def test_round_four_second_pass_lookalikes_are_not_blocked(text):
+    assert phi.blocking(phi.scan(text)) == []

@@ -132,7 +132,7 @@ DATES: list[Rule] = [
     rule(
         "date-month-context",
         "date",
-        r"\b(?i:in|since|from|until|till|by|last|next|early|late|mid|end of|start of)\s+"
+        r"\b(?i:in|since|from|until|till|by|last|next|early|late|mid|end of|start of|for)\s+"
         r"((?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|June?|July?|Aug(?:ust)?|"
         r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?))\b\.?",
         group=1,

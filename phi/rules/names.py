@@ -58,6 +58,14 @@ def _untitled_name(text: str, match: re.Match[str]) -> bool:
     return True
 
 
+def _not_a_word_first(text: str, match: re.Match[str]) -> bool:
+    # "Sokolov A —" is a patient; "Plan A —", "Grade B —", "CT A." are not.
+    first = text.split()[0]
+    if first.lower() in COMMON or first.lower() in MEDICAL or first in NOT_NAMES:
+        return False
+    return not _is_eponym(first)
+
+
 def _a_lone_first_name(text: str, match: re.Match[str]) -> bool:
     # "After the Ivor Lewis, his wife…": the end of an eponym, not a name.
     before = match.string[max(0, match.start(1) - 30) : match.start(1)].split()
@@ -175,7 +183,7 @@ NAMES: list[Rule] = [
         "caps-surname-firstname",
         "name",
         rf"\b({CAPS_SURNAME},\s+{NAME})\b"
-        r"(?=\s{2,}|\s+\d{1,3}\s?[MF]\b|"
+        r"(?=\s{2,}|\s+\d{1,3}\s?[MF]\b|\s*\n|"
         r"\s*(?:[\u2014\u2013(,|-]|$|(?i:DOB|MRN|NHS|NHI|HOSP|born|aged?)\b))",
         group=1,
     ),
@@ -262,6 +270,22 @@ NAMES: list[Rule] = [
         r"(?=\s*[,.!]|\s+(?:from|here|calling|ringing|again)\b)",
         group=1,
         keep=_untitled_name,
+    ),
+    # A line opening with a surname and an initial: "Sokolov A — 2nd admission";
+    # a first name and an initial before an age: "MOANA T. 22F".
+    rule(
+        "surname-initial-line",
+        "name",
+        rf"(?m)^[ \t]*({NAME}\s[A-Z])\s+[\u2014\u2013-]\s",
+        group=1,
+        keep=_not_a_word_first,
+    ),
+    rule(
+        "caps-initial-age",
+        "name",
+        r"\b([A-Z]{3,20}\s[A-Z]\.)(?=\s+\d{1,3}\s?[MF]\b)",
+        group=1,
+        keep=_not_a_word_first,
     ),
     # Initials with an age and sex: "Case: J.M., 62F".
     rule("initials-age", "name", r"\b([A-Z]\.\s?[A-Z]\.)(?=,?\s+\d{1,3}\s?[MF]\b)", group=1),

@@ -18,6 +18,7 @@ NATIONAL_IDS: list[Rule] = [
         "national_id",
         r"\b(?:NHS|CHI|SSN|social security|national insurance|NI|passport|driving licen[cs]e|"
         r"PPSN?|Aadhaar|PESEL|CPR|NIR|OHIP|RAMQ|EHIC|AHV|NRIC|NHI|UHID|HKID|DNI|NIE|TFN|IHI|"
+        r"n°\s?s[ée]cu|s[ée]curit[ée] sociale|INSEE|"
         r"codice fiscale|Versichertennummer|Krankenkassen?(?:karte)?|health card|Medicaid|"
         r"driver'?s licen[cs]e|PPS|SIN|BSN|Medicare|personnummer|national ID|ID card)"
         r"(?:\s+(?:number|no\.?|num|#|card(?:\s+no\.?)?))?\s*(?:is|was|:|#|=)?\s*"

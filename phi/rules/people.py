@@ -400,6 +400,15 @@ STRONG_PLACE_TRIGGERS = {
     "back": {"in", "to"},
     "village": {"of", "near"},
     "town": {"of"},
+    # "came in from Khayelitsha", "a lady in from Ballyhaunis", "skipper out of Killybegs".
+    "in": {"from"},
+    "out": {"of", "past"},
+    "gp": {"in", "at"},
+    "practice": {"in"},
+    "rollover": {"near", "at", "in", "outside"},
+    "crash": {"near", "at", "in", "outside"},
+    "accident": {"near", "at", "in", "outside"},
+    "collision": {"near", "at", "in", "outside"},
 }
 WEAK_PLACE_TRIGGERS = frozenset({"in", "from", "near", "to", "at", "between", "outside", "past"})
 # Words before "from" that make it the source of something other than a person.
@@ -719,8 +728,13 @@ def _after_relation(t: _Text) -> Iterator[Found]:
             if _lower_unknown_pair(t, j):
                 yield Found(name.start, ws[j + 1].end, "name")  # "pt thandeka ndlovu 28/40"
             continue  # "dtr sue who says…": after a relation a first name is one, even "sue"
-        if name.shape == "caps" and len(name.key) <= 3 and name.key not in FIRST_NAMES:
-            continue  # "patient ID 507…", "Patient NL:", "BSN": codes, not names
+        if (
+            name.shape == "caps"
+            and len(name.key) <= 3
+            and name.key not in FIRST_NAMES
+            and name.key.isascii()
+        ):
+            continue  # "patient ID 507…", "Patient NL:", "BSN": codes, not names; "ÅSE" is one
         if name.shape == "caps" and name.key in COMMON and name.key not in FIRST_NAMES:
             continue  # "PT ADDRESS:", "SON AWARE": words in capitals
         digit_after = t.text[name.end : name.end + 2].strip()[:1].isdigit()
@@ -787,6 +801,7 @@ def _apposition_follows(t: _Text, j: int) -> bool:
     return bool(_APPOSITION.match(rest))
 
 
+_AGE_SEX_AFTER = re.compile(r",?\s+\d{1,3}\s?[MFmf]\b")
 _NOT_NAME_ENDINGS = (
     "ship", "ism", "ology", "itis", "ectomy", "otomy", "ostomy", "plasty", "scopy", "graphy",
     "osis", "tion", "ment", "ness", "ical", "ular", "ative", "ous", "ive",
@@ -802,7 +817,11 @@ def _unknown_pair_is_a_name(t: _Text, i: int) -> bool:
     neither is a town, neither opens a sentence, and both are written as names are (no
     capitals inside, no digits around: not "TaTME", not a brand with a model number)."""
     first, second = t.words[i], t.words[i + 1]
-    if first.key in PLACES or second.key in PLACES or first.shape != "title":
+    if first.shape != "title" or len(first.key) <= 2 or len(second.key) <= 2:
+        return False
+    if _apposition_follows(t, i + 1) and not first.key.endswith(_NOT_NAME_ENDINGS):
+        return True  # "Emre Kaya 7y,", "Hope Adebayo, 29F": an age says a person
+    if first.key in PLACES or second.key in PLACES:
         return False
     if second.key.endswith(_NOT_NAME_ENDINGS) or first.key.endswith(_NOT_NAME_ENDINGS):
         return False  # "Hunterian Professorship", "Laparoscopic Appendicectomy"
@@ -811,7 +830,7 @@ def _unknown_pair_is_a_name(t: _Text, i: int) -> bool:
     if _opens_sentence(t, i, colon=False) and not _apposition_follows(t, i + 1):
         return False
     after = t.text[second.end : second.end + 2]
-    return not any(c.isdigit() for c in after) and len(first.key) > 2 and len(second.key) > 2
+    return not any(c.isdigit() for c in after)
 
 
 def _bare_full_names(t: _Text) -> Iterator[Found]:
@@ -822,9 +841,15 @@ def _bare_full_names(t: _Text) -> Iterator[Found]:
             continue
         if f"{first.key} {second.key}" in EPONYMS:
             continue
-        if first.key in COMMON or first.key in MEDICAL or first.key in NOT_NAMES:
+        if first.key in MEDICAL or first.key in NOT_NAMES:
             continue
-        if first.key in INSTITUTION_WORDS or (i > 0 and ws[i - 1].key in INSTITUTION_WORDS):
+        if first.key in COMMON and not (
+            first.key in FIRST_NAMES and _AGE_SEX_AFTER.match(t.text, second.end)
+        ):
+            continue  # "Grace" is a word; "ROSE KELLY 88F" is a woman
+        if first.key in INSTITUTION_WORDS or (
+            i > 0 and ws[i - 1].key in INSTITUTION_WORDS and t.adjacent(i - 1, i)
+        ):
             continue  # "Hospital Universitario La Paz": a hospital's name
         if second.key in FUNCTION_WORDS or second.key in MEDICAL:
             continue
@@ -1105,9 +1130,7 @@ INSTITUTION_WORDS = frozenset(
      "center", "trust", "college", "school", "lodge", "station", "plant", "universitario",
      "universitaire", "clinica", "clinique", "klinikum", "ospedale", "hôpital", "hospitalet"]
 )  # fmt: skip
-PLACE_HEADS = frozenset(
-    ["lodge", "house", "manor", "grange", "hall", "court", "gardens", "park", "villa", "towers"]
-)
+PLACE_HEADS = frozenset(["lodge", "house", "manor", "grange", "gardens", "villa", "towers"])
 EMPLOYER_WORDS = frozenset(["employer", "employed", "company", "firm", "contractor", "works"])
 # After "the <town>", what happens in the town itself: "the Ballarat end", "the Tullamore
 # show", "the Ballina quarry collapse".
@@ -1172,6 +1195,19 @@ def _practice_follows(t: _Text, last: int) -> bool:
     return len(after) == 2 and after[0].key in PRACTISING and after[1].key in PRACTICE_VERBS
 
 
+RESIDENCE_WORDS = frozenset(["lives", "living", "lived", "resides", "residing", "stays"])
+
+
+def _lives_before(t: _Text, i: int) -> bool:
+    ws = t.words
+    for k in range(i - 1, max(-1, i - 5), -1):
+        if any(c in ".!?;\n" for c in t.text[ws[k].end : ws[k + 1].start]):
+            return False
+        if ws[k].key in RESIDENCE_WORDS:
+            return True
+    return False
+
+
 def _a_name_follows(t: _Text, last: int) -> bool:
     ws = t.words
     if last + 1 >= len(ws) or not t.adjacent(last, last + 1):
@@ -1203,6 +1239,8 @@ def _places(t: _Text) -> Iterator[Found]:
             strong = "listed"
         elif w.key not in WEAK_PLACE_TRIGGERS:
             continue
+        elif w.key in ("in", "near", "outside") and _lives_before(t, i):
+            strong = True  # "lives w/ wife in Llandeilo", "living with her son near Tuam"
         if not t.adjacent(i, i + 1):
             continue
         j = i + 1
@@ -1484,6 +1522,17 @@ def _list_entries(t: _Text) -> Iterator[Found]:
         if i is None:
             continue
         w = ws[i]
+        if (
+            w.shape == "lower"
+            and i + 1 < len(ws)
+            and t.adjacent(i, i + 1)
+            and w.key in FIRST_NAMES
+            and ws[i + 1].key in SURNAMES
+            and w.key not in COMMON
+            and ws[i + 1].key not in COMMON
+        ):
+            yield Found(w.start, ws[i + 1].end, "name")  # "bed 6 - lucas meyer - ?appendix"
+            continue
         if w.shape not in ("title", "caps") or len(w.key) < 3:
             continue
         if w.key in COMMON or w.key in MEDICAL or w.key in FUNCTION_WORDS or w.key in NOT_NAMES:
