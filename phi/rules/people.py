@@ -41,6 +41,20 @@ FOLDED_VILLAGES = frozenset(fold(village) for village in VILLAGES)
 # The first word of every town, folded: most words are no town's first, and are let go in
 # one lookup (a 20,000-character run of "Mr " costs a third less).
 PLACE_FIRST_WORDS = frozenset(place.split()[0] for place in FOLDED_PLACES)
+PLACE_FIRST_PAIRS = frozenset(
+    " ".join(place.split()[:2]) for place in FOLDED_PLACES if " " in place
+)
+
+
+def _lengths(t: _Text, i: int) -> tuple[int, ...]:
+    """The lengths of listed town worth trying at word i: three and two words only when the
+    first two are how some town begins ("St Albans"; not "St St St…")."""
+    ws = t.words
+    if i + 1 < len(ws):
+        pair = f"{ws[i].key} {ws[i + 1].key}"
+        if (pair if pair.isascii() else fold(pair)) in PLACE_FIRST_PAIRS:
+            return (3, 2, 1)
+    return (1,)
 
 
 def is_place(key: str) -> bool:
@@ -1092,7 +1106,7 @@ def _place_at(t: _Text, j: int, *, strong: bool, villages: bool = False) -> int 
             return village
     listed = may_start_place(ws[j].key)
     # The longest town in the list: "milton keynes", "san francisco", "new york".
-    for length in (3, 2, 1) if listed else ():
+    for length in _lengths(t, j) if listed else ():
         last = j + length - 1
         if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(j, last)):
             continue
@@ -1285,7 +1299,7 @@ def _bare_town_at(t: _Text, i: int) -> int | None:
     ws = t.words
     if not may_start_place(ws[i].key):
         return None
-    for length in (3, 2, 1):
+    for length in _lengths(t, i):
         last = i + length - 1
         if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(i, last)):
             continue
