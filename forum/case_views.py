@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -39,7 +40,7 @@ from forum.permissions import (
 )
 from members.models import User
 from members.permissions import MemberRequest
-from members.quotas import QuotaReached, spend, spending
+from members.quotas import QuotaReached, spend, spend_burst, spending
 from review import queue
 from review.models import Flag
 from uploads import actions as upload_actions
@@ -596,6 +597,7 @@ async def screen_hints(request: MemberRequest) -> HttpResponse:
     if len(text) > HINT_LIMIT:
         return JsonResponse({"error": _("Too long to check while typing.")}, status=413)
     try:
+        await sync_to_async(spend_burst)(request.user.pk, "screen", settings.SCRUBROOM_SCREEN_BURST)
         await sync_to_async(spend)(request.user.pk, "screen")
     except QuotaReached as reached:
         # The page stops hinting; the screen still runs when the post is sent.

@@ -76,6 +76,33 @@ def spend(user_id: int, action: str) -> int:
     return hour
 
 
+class TooFast(QuotaReached):
+    """More of an action in a few seconds than a person could ask for."""
+
+    def __init__(self, action: str, limit: int, resets_at: float) -> None:
+        Exception.__init__(
+            self,
+            _("%(things)s: too many at once. Wait a few seconds; nothing you wrote is lost.")
+            % {"things": NOUNS.get(action, action)},
+        )
+        self.action, self.limit, self.resets_at = action, limit, resets_at
+
+
+def spend_burst(user_id: int, action: str, limit: int, window: int = 10) -> None:
+    """Count one in this window of `window` seconds; raise TooFast past `limit`. Unlike the
+    hourly allowance nothing is given back: the window is over in seconds."""
+    bucket = int(time.time() // window)
+    key = f"burst:{action}:{user_id}:{bucket}"
+    cache.add(key, 0, window + 5)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, window + 5)
+        used = 1
+    if used > limit:
+        raise TooFast(action, limit, (bucket + 1) * window)
+
+
 def refund(user_id: int, action: str, hour: int) -> None:
     with suppress(ValueError):  # the hour has turned: nothing to give back
         cache.decr(_key(user_id, action, hour))

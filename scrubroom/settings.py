@@ -307,6 +307,9 @@ SCRUBROOM_QUOTAS = {
     # The screen's hints while typing: one call per pause of a second, at most.
     "screen": env_int("SCRUBROOM_QUOTA_SCREENS", 1200),
 }
+# And in any ten seconds: a script sending the hourly allowance at once would keep the
+# screen's worker threads busy for minutes (a 20,000-character text costs ~150 ms).
+SCRUBROOM_SCREEN_BURST = env_int("SCRUBROOM_SCREEN_BURST", 10)
 SCRUBROOM_SOCKETS_PER_MEMBER = env_int("SCRUBROOM_SOCKETS_PER_MEMBER", 16)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Scrubroom] "
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300

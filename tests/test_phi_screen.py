@@ -384,3 +384,19 @@ def test_hints_have_an_hourly_allowance(client_for, bob, settings):
         200,
         429,
     ]
+
+
+def test_hints_refuse_a_burst_a_person_could_not_type(client_for, bob, settings, monkeypatch):
+    # A script sending the hourly allowance at once would keep the screen's threads busy.
+    # The clock stands still, so that the ten-second window cannot turn during the test.
+    import types
+
+    from members import quotas
+
+    monkeypatch.setattr(quotas, "time", types.SimpleNamespace(time=lambda: 1_000_005.0))
+    settings.SCRUBROOM_SCREEN_BURST = 3
+    client = client_for(bob)
+    codes = [client.post("/screen/", {"text": "Mr Okafor"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    answer = client.post("/screen/", {"text": "Mr Okafor"}).json()
+    assert "too many at once" in answer["error"] and "nothing you wrote is lost" in answer["error"]
