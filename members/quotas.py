@@ -54,6 +54,16 @@ def _key(user_id: int, action: str, hour: int) -> str:
     return f"quota:{action}:{user_id}:{hour}"
 
 
+def _count(key: str, ttl: int) -> int:
+    """Add one to the counter at `key` atomically (shared by every process) and return it."""
+    cache.add(key, 0, ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, ttl)
+        return 1
+
+
 def limit_for(action: str) -> int:
     return settings.SCRUBROOM_QUOTAS[action]
 
@@ -62,13 +72,7 @@ def spend(user_id: int, action: str) -> int:
     """Use one of this hour's allowance; raise QuotaReached (spending nothing) if none is left.
     Returns the hour it was spent in (to give it back to)."""
     hour = int(time.time() // HOUR)
-    key = _key(user_id, action, hour)
-    cache.add(key, 0, HOUR + 60)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, HOUR + 60)
-        used = 1
+    used = _count(_key(user_id, action, hour), HOUR + 60)
     if used > limit_for(action):
         refund(user_id, action, hour)
         event("quota_reached", user=user_id, action=action)
@@ -92,13 +96,7 @@ def spend_burst(user_id: int, action: str, limit: int, window: int = 10) -> None
     """Count one in this window of `window` seconds; raise TooFast past `limit`. Unlike the
     hourly allowance nothing is given back: the window is over in seconds."""
     bucket = int(time.time() // window)
-    key = f"burst:{action}:{user_id}:{bucket}"
-    cache.add(key, 0, window + 5)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, window + 5)
-        used = 1
+    used = _count(f"burst:{action}:{user_id}:{bucket}", window + 5)
     if used > limit:
         raise TooFast(action, limit, (bucket + 1) * window)
 
