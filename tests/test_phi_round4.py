@@ -107,3 +107,15 @@ def test_round_four_second_pass_shapes_are_found(text, found):
 )
 def test_round_four_second_pass_lookalikes_are_not_blocked(text):
     assert phi.blocking(phi.scan(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Same goes for the Cleveland Clinic incontinence score.",
+        "UCSF expanded is more sensible than Milan.",
+        "HANDOVER — Ward 9 — nothing major overnight.",
+    ],
+)
+def test_scores_named_after_hospitals_and_quiet_wards_are_not_even_warned(text):
+    assert phi.scan(text) == []

@@ -351,6 +351,8 @@ QUALIFIERS = frozenset(
         "index",
         "stool",
         "solution",
+        "expanded",
+        "extended",
         "chart",
         "stem",
         "hip",

@@ -285,7 +285,7 @@ def _named_ward(text: str, match: re.Match[str]) -> bool:
 
 _NO_PATIENT_AFTER = re.compile(
     r"(?i)^[^.;\n]{0,25}?\b(?:free|empty|cleaned|clean|closed|vacant|available|blocked|"
-    r"fully occupied|occupied|being cleaned|for cleaning)\b"
+    r"fully occupied|occupied|being cleaned|for cleaning|nothing major|all stable|quiet)\b"
 )
 _NOT_A_PATIENTS_ROOM = re.compile(
     r"(?i)\b(?:endo|endoscopy|theatre|scan|seminar|clinic|interview|"

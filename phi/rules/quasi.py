@@ -205,8 +205,8 @@ def _institutions(text: str, ws: list[Word]) -> Iterator[Found]:
             last -= 1
         if not named:
             continue
-        if last + 1 < len(ws) and ws[last + 1].key in QUALIFIERS:
-            continue  # "St Mark's Hospital's protocol", "Mayo Clinic criteria"
+        if any(w.key in QUALIFIERS for w in ws[last + 1 : last + 3]):
+            continue  # "Mayo Clinic criteria", "the Cleveland Clinic incontinence score"
         yield Found(ws[first].start, ws[last].end, "institution")
 
 
