@@ -18,8 +18,9 @@ post). Lines with no label at all are ordinary writing.
 
 Goals on unseen text (issue 19): recall ≥ 0.90, precision ≥ 0.80, no clean line flagged.
 The sets: bench/phi_labelled.jsonl and phi_heldout*.jsonl shaped the rules (tuning sets);
-bench/blind/ holds sets written by someone who had not read the rules, measured once (see
-bench/blind/README.md), then tuning sets too.
+bench/blind*/ hold rounds of sets written by someone who had not read the rules, each frozen
+before its one measurement (see each folder's README), then tuning sets too. Each folder's
+colleagues.txt names the members its writer was given.
 """
 
 from __future__ import annotations
