@@ -3,8 +3,9 @@
 It finds the HIPAA Safe Harbor identifiers that a post's text can carry, and runs before a
 case, reply or outcome is saved (and, for hints, while the author types). It is a net, not a
 proof: patterns plus context words (phi/rules/), and words looked up in word lists
-(phi/rules/people.py: census names, GeoNames towns, everyday English, our eponyms and medical
-words, in phi/words/ with their sources). bench/phi_screen.py prints recall, precision and
+(phi/rules/people.py for names and phi/rules/towns.py for towns, on phi/rules/wordtext.py:
+census names, GeoNames towns and villages, everyday English, our eponyms and medical words,
+in phi/words/ with their sources). bench/phi_screen.py prints recall, precision and
 cost on the labelled sets in bench/. Clinical text is full of numbers that look like
 identifiers (T2N0, POD 3, 5/10, L4-L5, 3/12, BP 120/80, 40 mg), so each pattern either has a
 shape clinical notation never has or needs a context word ("MRN", "ward", "Mr").

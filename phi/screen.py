@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from phi.rules import RULES, people, quasi
+from phi.rules import RULES, people, quasi, wordtext
 
 KINDS = {
     "name": _("a personal name"),
@@ -134,7 +134,7 @@ _RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
 
 
 def _raw_matches(text: str, colleagues: Collection[str]) -> Iterator[Finding]:
-    ws = people.words(text)  # cut once, read by both
+    ws = wordtext.words(text)  # cut once, read by both
     for found in (*people.find(text, colleagues, ws), *quasi.find(text, ws)):
         yield Finding(found.start, found.end, found.kind, text[found.start : found.end])
     present = {"": True, "digit": bool(_DIGIT.search(text)), "upper": bool(_UPPER.search(text))}

@@ -14,8 +14,8 @@ from phi.rules.fragments import (
     ORDINAL_WORDS,
     SURNAME,
 )
-from phi.rules.people import COMMON, MEDICAL
 from phi.rules.rule import Rule, rule
+from phi.rules.wordtext import COMMON, MEDICAL
 
 # A slash pair with no year ("7/23", "15/3") is a date when one side can only be a day
 # (13-31) and the other a month; UK durations are slash pairs too ("3/12" months, "2/52"

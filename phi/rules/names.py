@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from phi.rules.fragments import CAPS_SURNAME, FULL_NAME, NAME, RELATIONS, SURNAME
-from phi.rules.people import (
+from phi.rules.rule import Rule, rule
+from phi.rules.wordtext import (
     CLINICIAN_TITLES,
     COMMON,
     FIRST_NAMES,
@@ -18,7 +19,6 @@ from phi.rules.people import (
     PATIENT_TITLES,
     SURNAMES,
 )
-from phi.rules.rule import Rule, rule
 from phi.wordlists import load
 
 NOT_NAMES = load("not_names")

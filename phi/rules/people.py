@@ -1,13 +1,11 @@
-"""Names and places found by words, in any case: "MR LOMISH", "mr nicholson", "son ROB",
-"it's under Mathias Ruud", "LIVES IN Hampton", "called from Seattle".
+"""Names found by words, in any case: "MR LOMISH", "mr nicholson", "son ROB", "it's under
+Mathias Ruud", "Úna, dtr", "1) Kelleher lap chole"; towns are phi/rules/towns.py's.
 
 Regular expressions need a Title-case word to see a name; notes are written in capitals and
-chat in lower case. This works on words instead: the text is cut into words once (a linear
-scan), and each word is looked up in the word lists (phi/words/: census first names and
-surnames, GeoNames towns, SCOWL's everyday English, our medical words and eponyms). A word is
-a name or a place when a trigger says so (a title, a relation, "lives in") and the lists
-agree, or, without a trigger, when two words are a first name and a surname and neither is
-an everyday word.
+chat in lower case. This works on words instead (phi/rules/wordtext.py cuts the text once, in
+a linear scan, and holds the word lists). A word is a name when a trigger says so (a title, a
+relation, a bed, a list's entry) and the lists agree, or, without a trigger, when two words
+are a first name and a surname and neither is an everyday word.
 
 What a trigger allows depends on how the text is written: in a text mostly in capitals, a
 capitalised word is no evidence at all, so only the lists speak; in mixed case, a
@@ -19,595 +17,38 @@ The cost is one pass over the words and set lookups: no backtracking, whatever t
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
 
-from phi.wordlists import load
-
-FIRST_NAMES = load("first_names")
-SURNAMES = load("surnames")
-PLACES = load("places")
-
-
-def fold(key: str) -> str:
-    """Without accents or macrons: "whangārei" is the list's "whangarei"."""
-    return "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
-
-
-FOLDED_PLACES = frozenset(fold(place) for place in PLACES)
-VILLAGES = load("villages")
-FOLDED_VILLAGES = frozenset(fold(village) for village in VILLAGES)
-# The first word of every town, folded: most words are no town's first, and are let go in
-# one lookup (a 20,000-character run of "Mr " costs a third less).
-PLACE_FIRST_WORDS = frozenset(place.split()[0] for place in FOLDED_PLACES)
-PLACE_FIRST_PAIRS = frozenset(
-    " ".join(place.split()[:2]) for place in FOLDED_PLACES if " " in place
+from phi.rules import towns
+from phi.rules.wordtext import (
+    AMBIGUOUS_CAPS_TITLES,
+    CLINICIAN_TITLES,
+    COMMON,
+    EPONYMS,
+    FIRST_NAMES,
+    FUNCTION_WORDS,
+    INSTITUTION_WORDS,
+    MEDICAL,
+    MONTH_NAMES,
+    NOT_NAMES,
+    NURSING_TITLES,
+    PATIENT_TITLES,
+    PATIENT_WORDS,
+    PLACE_HEADS,
+    PLACES,
+    REGIONS,
+    RELATION_LINKS,
+    RELATIONS,
+    SURNAMES,
+    Found,
+    Text,
+    Word,
+    is_place,
+    opens_sentence,
 )
 
 
-def _lengths(t: _Text, i: int) -> tuple[int, ...]:
-    """The lengths of listed town worth trying at word i: three and two words only when the
-    first two are how some town begins ("St Albans"; not "St St St…")."""
-    ws = t.words
-    if i + 1 < len(ws):
-        pair = f"{ws[i].key} {ws[i + 1].key}"
-        if (pair if pair.isascii() else fold(pair)) in PLACE_FIRST_PAIRS:
-            return (3, 2, 1)
-    return (1,)
-
-
-def is_place(key: str) -> bool:
-    """Listed, however the accents are written: "Chania" is the list's "Chaniá"."""
-    return key in PLACES or (key if key.isascii() else fold(key)) in FOLDED_PLACES
-
-
-def may_start_place(key: str) -> bool:
-    return (key if key.isascii() else fold(key)) in PLACE_FIRST_WORDS
-
-
-REGIONS = load("regions")
-COMMON = load("common_words")
-MEDICAL = load("medical_words")
-EPONYMS = frozenset(entry.lower() for entry in load("eponyms"))
-NOT_NAMES = frozenset(entry.lower() for entry in load("not_names") | load("clause_openers"))
-
-# Titles a patient or relative has here. "Dr" and "Prof" are clinicians': allowed, as a
-# clinician's name is not a patient identifier (a member's is marked as a colleague).
-PATIENT_TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mx",
-        "master",
-        "mme",
-        "mlle",
-        "madame",
-        "monsieur",
-        "herr",
-        "frau",
-        "sra",
-        "señora",
-        "señor",
-        "signora",
-        "signor",
-        "sig",
-        "mevrouw",
-        "meneer",
-        "mevr",
-        "dhr",
-        "fru",
-    ]
-)
-CLINICIAN_TITLES = frozenset(["dr", "prof", "professor", "doctor"])
-# Nurses' titles: "Sister Bernadette Walsh", "Charge Nurse Mateo Alvarez", "Sr Eilidh MacLeod".
-NURSING_TITLES = frozenset(["sister", "sr", "nurse", "matron", "sn", "rn", "cns", "midwife"])
-# UK consultant surgeons are Mr, Miss and Ms: a member's surname after them is a colleague.
-# In capitals "MR" and "MS" are also mitral regurgitation and multiple sclerosis.
-AMBIGUOUS_CAPS_TITLES = frozenset({"mr", "ms"})
-
-RELATIONS = frozenset(
-    [
-        # Not relations, but the same trigger: "pt marcus oyelowo", "patient ROSA".
-        "pt",
-        "patient",
-        "son",
-        "daughter",
-        "wife",
-        "husband",
-        "partner",
-        "mother",
-        "mum",
-        "mom",
-        "mam",
-        "mammy",
-        "mummy",
-        "father",
-        "dad",
-        "daddy",
-        "brother",
-        "sister",
-        "dtr",
-        "dau",
-        "hus",
-        "hsb",
-        "sis",
-        "bro",
-        "nok",
-        "niece",
-        "nephew",
-        "grandson",
-        "granddaughter",
-        "grandma",
-        "grandpa",
-        "grandmother",
-        "grandfather",
-        "gran",
-        "granny",
-        "nan",
-        "nana",
-        "grandad",
-        "grandchild",
-        "aunt",
-        "auntie",
-        "uncle",
-        "cousin",
-        "fiance",
-        "fiancee",
-        "fiancé",
-        "fiancée",
-        "boyfriend",
-        "girlfriend",
-        "bf",
-        "gf",
-        "spouse",
-        "carer",
-        "friend",
-        "neighbour",
-        "neighbor",
-        "stepson",
-        "stepdaughter",
-        "stepmother",
-        "stepfather",
-        "guardian",
-        "twin",
-        "sibling",
-        "kin",
-        "widow",
-        "widower",
-        "parents",
-        "twins",
-        "sons",
-        "daughters",
-    ]
-)
-# Words allowed between a relation and the name: "daughter (VERONICA)", "son is Rob",
-# "wife, Maria,".
-RELATION_LINKS = frozenset(["is", "was", "named", "called", "called:", "name"])
-
-# Words never a name or a place, whatever their case: they follow triggers all the time.
-FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "with",
-        "from",
-        "by",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "can",
-        "could",
-        "may",
-        "might",
-        "must",
-        "who",
-        "whom",
-        "whose",
-        "which",
-        "that",
-        "this",
-        "these",
-        "those",
-        "his",
-        "her",
-        "hers",
-        "their",
-        "theirs",
-        "our",
-        "ours",
-        "my",
-        "mine",
-        "your",
-        "its",
-        "it",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "i",
-        "me",
-        "him",
-        "them",
-        "us",
-        "not",
-        "no",
-        "yes",
-        "also",
-        "too",
-        "very",
-        "then",
-        "than",
-        "so",
-        "there",
-        "here",
-        "now",
-        "today",
-        "tonight",
-        "tomorrow",
-        "yesterday",
-        "said",
-        "says",
-        "called",
-        "rang",
-        "phoned",
-        "texted",
-        "came",
-        "come",
-        "went",
-        "go",
-        "left",
-        "arrived",
-        "visited",
-        "visiting",
-        "aware",
-        "present",
-        "updated",
-        "informed",
-        "asked",
-        "wants",
-        "wanted",
-        "happy",
-        "unhappy",
-        "concerned",
-        "worried",
-        "ok",
-        "okay",
-        "re",
-    ]
-)
-
-# Words after a place or institution that make it part of a name of something else:
-# "Paris classification", "Milan criteria", "Glasgow score", "St Mark's protocol".
-QUALIFIERS = frozenset(
-    [
-        "classification",
-        "classifications",
-        "criteria",
-        "criterion",
-        "score",
-        "scores",
-        "scale",
-        "staging",
-        "stage",
-        "grade",
-        "grading",
-        "repair",
-        "procedure",
-        "operation",
-        "technique",
-        "system",
-        "protocol",
-        "protocols",
-        "consensus",
-        "guideline",
-        "guidelines",
-        "rule",
-        "rules",
-        "approach",
-        "method",
-        "trial",
-        "study",
-        "group",
-        "declaration",
-        "nomenclature",
-        "convention",
-        "coma",
-        "type",
-        "types",
-        "regimen",
-        "formula",
-        "series",
-        "questionnaire",
-        "index",
-        "stool",
-        "solution",
-        "expanded",
-        "extended",
-        "chart",
-        "stem",
-        "hip",
-        "knee",
-        "shunt",
-        "tube",
-        "triage",
-        "definition",
-        "checklist",
-        "pouch",
-        "bag",
-        "pump",
-        "cohort",
-        "registry",
-        "experience",
-        "series",
-        "meeting",
-        "congress",
-        "conference",
-        "course",
-        "consensus",
-    ]
-)
-
-STRONG_PLACE_TRIGGERS = {
-    "lives": {"in", "at", "near", "on"},
-    "living": {"in", "at", "near", "on"},
-    "lived": {"in", "at", "near"},
-    "resides": {"in", "at", "near"},
-    "residing": {"in", "at", "near"},
-    "resident": {"of", "in"},
-    "moved": {"to", "from"},
-    "moving": {"to", "from"},
-    "relocated": {"to", "from"},
-    "emigrated": {"to", "from"},
-    "born": {"in"},
-    "comes": {"from"},
-    "came": {"from"},
-    "originally": {"from"},
-    "home": {"in", "to", "is"},
-    "called": {"from"},
-    "rang": {"from"},
-    "phoned": {"from"},
-    "calling": {"from"},
-    "flew": {"in", "from", "to"},
-    "flown": {"in", "from", "to"},
-    "drove": {"from", "to"},
-    "travelled": {"from", "to"},
-    "traveled": {"from", "to"},
-    "transferred": {"from", "to"},
-    "retrieved": {"from"},
-    "holiday": {"in"},
-    "holidaying": {"in"},
-    "visiting": {"from"},
-    "farm": {"near", "in", "outside"},
-    "family": {"in"},
-    "flat": {"in"},
-    "house": {"in"},
-    "independently": {"in"},
-    "alone": {"in", "at"},
-    "back": {"in", "to"},
-    "village": {"of", "near"},
-    "town": {"of"},
-    # "came in from Khayelitsha", "a lady in from Ballyhaunis", "skipper out of Killybegs".
-    "in": {"from"},
-    "out": {"of", "past"},
-    "gp": {"in", "at"},
-    "practice": {"in"},
-    "rollover": {"near", "at", "in", "outside"},
-    "crash": {"near", "at", "in", "outside"},
-    "accident": {"near", "at", "in", "outside"},
-    "collision": {"near", "at", "in", "outside"},
-}
-WEAK_PLACE_TRIGGERS = frozenset({"in", "from", "near", "to", "at", "between", "outside", "past"})
-# Words before "from" that make it the source of something other than a person.
-NOT_ORIGINS = frozenset(
-    [
-        "data",
-        "results",
-        "result",
-        "series",
-        "study",
-        "studies",
-        "paper",
-        "papers",
-        "group",
-        "groups",
-        "team",
-        "teams",
-        "unit",
-        "centre",
-        "center",
-        "colleagues",
-        "surgeons",
-        "guidelines",
-        "guideline",
-        "experience",
-        "report",
-        "reports",
-        "trial",
-        "trials",
-        "cohort",
-        "registry",
-        "registries",
-        "audit",
-        "audits",
-        "evidence",
-        "work",
-        "slides",
-        "talk",
-        "lecture",
-        "course",
-        "fellowship",
-        "meeting",
-        "congress",
-        "conference",
-        "webinar",
-        "letter",
-    ]
-)
-# "a taxi driver from Enugu", "his family from Izmir": "from" after a person is where they
-# are from, as strong as "lives in".
-PERSON_NOUNS = frozenset(
-    [
-        "gent",
-        "tourist",
-        "visitor",
-        "roofer",
-        "builder",
-        "man",
-        "woman",
-        "lady",
-        "gentleman",
-        "boy",
-        "girl",
-        "child",
-        "baby",
-        "patient",
-        "pt",
-        "driver",
-        "farmer",
-        "teacher",
-        "worker",
-        "family",
-        "parents",
-        "mum",
-        "dad",
-        "mother",
-        "father",
-        "son",
-        "daughter",
-        "wife",
-        "husband",
-        "brother",
-        "sister",
-        "grandmother",
-        "grandfather",
-        "student",
-        "nurse",
-        "pensioner",
-        "widow",
-        "widower",
-    ]
-)
-
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-_POSSESSIVE = re.compile(r"['\u2019]s?$")
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    start: int
-    end: int  # without a possessive: "Lindqvist's" ends before the apostrophe
-    key: str  # lower case, without a possessive
-    shape: str  # "title", "caps", "lower", "mixed", "initial"
-
-
-def _shape(text: str) -> str:
-    if len(text) == 1:
-        return "initial" if text.isupper() else "lower"
-    if text.isupper():
-        return "caps"
-    if text.islower():
-        return "lower"
-    if text[0].isupper() and (text[1:].islower() or "'" in text or "\u2019" in text):
-        return "title"
-    if _PREFIXED.match(text):
-        return "title"  # "MacLeod", "McCarthy", "DeSouza", "FitzGerald"
-    return "mixed"
-
-
-_PREFIXED = re.compile(r"(?:Mac|Mc|Fitz|De|Di|Da|La|Le|Van|Von)[A-Z][a-z]+$")
-
-
-def words(text: str) -> list[Word]:
-    found: list[Word] = []
-    for match in _WORD.finditer(text):
-        start = match.start()
-        core = match.group()
-        if len(core) > 2 and ("'" in core or "\u2019" in core):
-            core = _POSSESSIVE.sub("", core)
-        found.append(Word(start, start + len(core), core.lower(), _shape(core)))
-    return found
-
-
-def _shouting(found: list[Word]) -> bool:
-    # Mostly capitals: capitalisation tells nothing about names.
-    long = [w for w in found if w.end - w.start > 1]
-    return bool(long) and sum(w.shape == "caps" for w in long) >= 0.6 * len(long)
-
-
-class _Text:
-    """One text's words, and what its spacing and case say about them."""
-
-    def __init__(
-        self, text: str, colleagues: Collection[str], found: list[Word] | None = None
-    ) -> None:
-        self.text = text
-        self.words = words(text) if found is None else found
-        self.shouting = _shouting(self.words)
-        self.colleagues = colleagues
-
-    def adjacent(self, i: int, j: int, *, allow: str = " ") -> bool:
-        """Words i and j (j = i + 1) are separated only by characters in `allow`."""
-        if j >= len(self.words):
-            return False
-        between = self.text[self.words[i].end : self.words[j].start]
-        if self.text[self.words[i].end : self.words[i].end + 1] in ("'", "\u2019"):
-            between = between.lstrip("'\u2019s")
-        return 0 < len(between) <= 3 and all(c in allow for c in between)
-
-    def capitalised(self, w: Word) -> bool:
-        """Written as names are, in a text where that means something."""
-        if self.shouting:
-            return False
-        return w.shape == "title" or (w.shape == "caps" and w.key not in MEDICAL)
-
-    def namelike(self, w: Word, *, trusted: bool) -> bool:
-        """Could be a (first or last) name; `trusted` when a title or relation says so."""
-        key = w.key
-        if key in FUNCTION_WORDS or key in NOT_NAMES or w.shape == "initial":
-            return False
-        if key in EPONYMS or key in REGIONS:
-            return False
-        if self.capitalised(w):
-            return trusted or key not in COMMON
-        # Lower case, or capitals in a shouting text: only the lists can say.
-        known = key in FIRST_NAMES or key in SURNAMES
-        return known and key not in COMMON and key not in MEDICAL
-
-    def is_colleague(self, found: list[Word]) -> bool:
-        return any(w.key in self.colleagues for w in found)
-
-
-def _extend_surname(t: _Text, i: int, *, trusted: bool) -> int:
+def _extend_surname(t: Text, i: int, *, trusted: bool) -> int:
     """Index of the last word of a name starting at word i: "Mr John Smith", "Maria López"."""
     last = i
     for _ in range(2):
@@ -629,13 +70,6 @@ def _extend_surname(t: _Text, i: int, *, trusted: bool) -> int:
     return last
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    start: int
-    end: int
-    kind: str
-
-
 # Roles that say the titled name after them is a clinician's: "Surgeon: Mr D. Ogunleye",
 # "CONS: MR AHERN", "the reg for Mr Adebayo", "under Mr Hale" (a UK consultant's patients).
 CLINICIAN_ROLES = frozenset(
@@ -653,7 +87,7 @@ CLINICIAN_BELONGINGS = frozenset(
 )  # fmt: skip
 
 
-def _a_clinician(t: _Text, i: int, last: int) -> bool:
+def _a_clinician(t: Text, i: int, last: int) -> bool:
     """The titled name at words i..last is a clinician's, by the role before it or what
     follows it."""
     ws = t.words
@@ -670,7 +104,7 @@ def _a_clinician(t: _Text, i: int, last: int) -> bool:
     return possessive and last + 1 < len(ws) and ws[last + 1].key in CLINICIAN_BELONGINGS
 
 
-def _titled(t: _Text) -> Iterator[Found]:
+def _titled(t: Text) -> Iterator[Found]:
     ws = t.words
     for i, w in enumerate(ws):
         if w.key not in PATIENT_TITLES and w.key not in CLINICIAN_TITLES:
@@ -704,7 +138,7 @@ def _titled(t: _Text) -> Iterator[Found]:
             yield Found(w.start, ws[last].end, "name")
 
 
-def _after_relation(t: _Text) -> Iterator[Found]:
+def _after_relation(t: Text) -> Iterator[Found]:
     ws = t.words
     for i, w in enumerate(ws):
         if w.key not in RELATIONS:
@@ -794,7 +228,7 @@ FOREIGN_FUNCTION_WORDS = frozenset(
 )  # fmt: skip
 
 
-def _lower_unknown_pair(t: _Text, j: int) -> bool:
+def _lower_unknown_pair(t: Text, j: int) -> bool:
     """After a relation or "pt", two lower-case words no list knows: a name ("pt thandeka
     ndlovu"), where one unknown word alone is as likely shorthand."""
     ws = t.words
@@ -805,12 +239,7 @@ def _lower_unknown_pair(t: _Text, j: int) -> bool:
     return _plain_unknown(first) and (_plain_unknown(second) or surname)
 
 
-def _opens_sentence(t: _Text, i: int, *, colon: bool = True) -> bool:
-    before = t.text[: t.words[i].start].rstrip(" \t\"'(")
-    return not before or before[-1] in (".!?:;\n" if colon else ".!?\n")
-
-
-def _apposition_follows(t: _Text, j: int) -> bool:
+def _apposition_follows(t: Text, j: int) -> bool:
     """A comma then an age, a sex or what happened: "Haruto Sato, early gastric ca",
     "Hope Adebayo, 29F": at a sentence's start, a name followed by what the case is."""
     rest = t.text[t.words[j].end : t.words[j].end + 12]
@@ -828,7 +257,7 @@ _APPOSITION = re.compile(
 )
 
 
-def _unknown_pair_is_a_name(t: _Text, i: int) -> bool:
+def _unknown_pair_is_a_name(t: Text, i: int) -> bool:
     """Two Title-case words no list knows ("Sipho Ndlovu", "Moana Kealoha"): a name when
     neither is a town, neither opens a sentence, and both are written as names are (no
     capitals inside, no digits around: not "TaTME", not a brand with a model number)."""
@@ -843,13 +272,13 @@ def _unknown_pair_is_a_name(t: _Text, i: int) -> bool:
         return False  # "Hunterian Professorship", "Laparoscopic Appendicectomy"
     # After a colon or semicolon a name is often what follows ("Referred to the liver unit:
     # Lakshmi Venkataraman"); after a full stop an unknown pair is as often a term.
-    if _opens_sentence(t, i, colon=False) and not _apposition_follows(t, i + 1):
+    if opens_sentence(t, i, colon=False) and not _apposition_follows(t, i + 1):
         return False
     after = t.text[second.end : second.end + 2]
     return not any(c.isdigit() for c in after)
 
 
-def _bare_full_names(t: _Text) -> Iterator[Found]:
+def _bare_full_names(t: Text) -> Iterator[Found]:
     ws = t.words
     for i in range(len(ws) - 1):
         first, second = ws[i], ws[i + 1]
@@ -894,7 +323,7 @@ def _bare_full_names(t: _Text) -> Iterator[Found]:
             known = first.key in FIRST_NAMES or second.key in SURNAMES
             if not known and not _unknown_pair_is_a_name(t, i):
                 continue
-            opening = _opens_sentence(t, i, colon=False)
+            opening = opens_sentence(t, i, colon=False)
             if first.key not in FIRST_NAMES and opening and not _apposition_follows(t, i + 1):
                 continue  # "Gynaecomastia Simon grade IIb": a term, then an eponym
         elif first.shape == second.shape and first.shape in ("lower", "caps"):
@@ -961,22 +390,6 @@ BELONGINGS = frozenset(
         "admission",
     ]
 )
-MONTH_NAMES = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
 
 SUBJECT_VERBS = frozenset(
     [
@@ -1024,7 +437,7 @@ SUBJECT_VERBS = frozenset(
 )
 
 
-def _first_name_subjects(t: _Text) -> Iterator[Found]:
+def _first_name_subjects(t: Text) -> Iterator[Found]:
     """A first name alone where only a person fits: "Maisie was back in ED", "Olumide's CT",
     "emma's dad"."""
     ws = t.words
@@ -1051,7 +464,7 @@ def _first_name_subjects(t: _Text) -> Iterator[Found]:
             yield Found(w.start, w.end, "name")
 
 
-def _unknown_possessives(t: _Text) -> Iterator[Found]:
+def _unknown_possessives(t: Text) -> Iterator[Found]:
     """A word no list has, whose relatives or family these are: "Tavita's family", "tui's
     mum" (the lists know few Pacific, Māori or West African first names)."""
     ws = t.words
@@ -1073,382 +486,10 @@ def _unknown_possessives(t: _Text) -> Iterator[Found]:
         yield Found(w.start, w.end, "colleague" if key in t.colleagues else "name")
 
 
-def _village_at(t: _Text, j: int) -> int | None:
-    """Index of the last word of a listed village (1,000 to 5,000 people) at word j."""
-    ws = t.words
-    for length in (3, 2, 1):
-        last = j + length - 1
-        if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(j, last)):
-            continue
-        key = " ".join(w.key for w in ws[j : last + 1])
-        if key not in VILLAGES and fold(key) not in FOLDED_VILLAGES:
-            continue
-        if length == 1 and (
-            key in COMMON
-            or key in MEDICAL
-            or key in EPONYMS
-            or key in FUNCTION_WORDS
-            or key in FIRST_NAMES
-            or key in SURNAMES
-            or key in NOT_NAMES
-        ):
-            continue
-        if ws[j].shape == "title" or (t.shouting and ws[j].shape == "caps"):
-            return last
-    return None
-
-
-def _place_at(t: _Text, j: int, *, strong: bool, villages: bool = False) -> int | None:
-    """Index of the last word of a place starting at word j, or None. `villages`: after a
-    trigger, the list of villages counts too."""
-    ws = t.words
-    if villages or strong:
-        village = _village_at(t, j)
-        if village is not None:
-            return village
-    listed = may_start_place(ws[j].key)
-    # The longest town in the list: "milton keynes", "san francisco", "new york".
-    for length in _lengths(t, j) if listed else ():
-        last = j + length - 1
-        if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(j, last)):
-            continue
-        key = " ".join(w.key for w in ws[j : last + 1])
-        if not is_place(key) or key in REGIONS:
-            continue
-        if length == 1 and (key in FUNCTION_WORDS or key in MEDICAL or key in EPONYMS):
-            continue
-        if length == 1 and key in COMMON and not (strong and t.capitalised(ws[j])):
-            continue  # "in Reading" only after "lives in"; "in bath" never
-        if not strong and not (
-            (t.capitalised(ws[j]) and (ws[j].shape == "title" or length > 1))
-            or (t.shouting and key not in COMMON)
-        ):
-            continue  # "straight to TAR", "back to ICU": in mixed case, capitals are acronyms
-        return last
-    if strong and t.namelike(ws[j], trusted=False) and t.capitalised(ws[j]):
-        # A village the list doesn't have, after "lives in".
-        last = j
-        while (
-            last + 1 < len(ws)
-            and t.adjacent(last, last + 1, allow=" -")
-            and t.capitalised(ws[last + 1])
-            and ws[last + 1].key not in COMMON
-            and last - j < 2
-        ):
-            last += 1
-        return last
-    return None
-
-
-INSTITUTION_WORDS = frozenset(
-    ["hospital", "hospitals", "infirmary", "clinic", "university", "hospice", "institute",
-     "airport", "medical", "health", "children's", "royal", "memorial", "general", "centre",
-     "center", "trust", "college", "school", "lodge", "station", "plant", "universitario",
-     "universitaire", "clinica", "clinique", "klinikum", "ospedale", "hôpital", "hospitalet"]
-)  # fmt: skip
-PLACE_HEADS = frozenset(["lodge", "house", "manor", "grange", "gardens", "villa", "towers"])
-EMPLOYER_WORDS = frozenset(["employer", "employed", "company", "firm", "contractor", "works"])
-# After "the <town>", what happens in the town itself: "the Ballarat end", "the Tullamore
-# show", "the Ballina quarry collapse".
-LOCAL_THINGS = frozenset(
-    ["end", "side", "area", "region", "district", "lot", "crowd", "show", "festival", "races",
-     "fair", "market", "mart", "quarry", "factory", "plant", "mine", "crash", "fire", "flood",
-     "shooting", "bombing", "derby", "regatta"]
-)  # fmt: skip
-STREET_WORDS = frozenset(
-    ["street", "st", "road", "rd", "avenue", "ave", "lane", "drive", "close", "way", "terrace"]
-)
-ROOM_WORDS = frozenset(["rm", "room", "bed", "bay", "cubicle", "side", "theatre", "ward", "resus"])
-WARD_WORDS = frozenset(["ward", "wing", "unit", "suite", "theatre", "theatres", "bay"])
-AUTHOR_VERBS = frozenset(
-    ["trained", "train", "worked", "work", "working", "moved", "saw", "see", "seen", "was",
-     "were", "did", "do", "spent", "studied", "visited", "practised", "practiced", "am", "m",
-     "ve", "have", "had", "used", "presented", "went", "go", "live", "lived", "grew",
-     "qualified", "started", "met", "learned", "learnt", "heard", "spoke", "operate", "often"]
-)  # fmt: skip
-PATIENT_WORDS = frozenset(
-    ["he", "she", "him", "her", "his", "their", "pt", "patient", "man", "woman", "lady",
-     "gentleman", "guy", "bloke", "boy", "girl", "baby", "family", "son", "daughter", "wife",
-     "husband", "mother", "father", "on"]
-)  # fmt: skip
-PRACTICE_VERBS = frozenset(
-    ["do", "see", "use", "often", "always", "usually", "tend", "prefer", "get", "have", "still",
-     "routinely", "mostly", "rarely", "never", "all", "would", "treat", "operate", "manage"]
-)  # fmt: skip
-PRACTISING = frozenset(["i", "we", "they", "everyone", "most", "we're", "we've", "i've"])
-AUTHOR_WORDS = frozenset(["i", "we", "i've", "we've", "i'm", "we're", "ive", "im"])
-OWN_PLACES = frozenset(["unit", "team", "department", "hospital", "trust", "centre", "center"])
-# What happens in a town that says nothing about a patient: "the congress in Barcelona".
-EVENTS = frozenset(
-    ["congress", "conference", "meeting", "course", "fellowship", "symposium", "workshop",
-     "board", "society", "college", "congresses", "meetings", "courses"]
-)  # fmt: skip
-
-
-def _authors_own(t: _Text, i: int) -> bool:
-    """The town is in the author's own story ("I saw one in Toronto", "our unit in Tehran",
-    "the congress in Barcelona", "In Lagos we often see…"): a warning, not a block. Not when
-    a patient comes between ("I operated on Fiona MacLeod from Stornoway")."""
-    ws = t.words
-    if i > 0 and ws[i - 1].key in EVENTS:
-        return True
-    for k in range(i - 1, max(-1, i - 9), -1):
-        between = t.text[ws[k].end : ws[k + 1].start]
-        if any(c in ".!?;\n" for c in between):
-            break
-        if ws[k].key in PATIENT_WORDS or ws[k].key in PATIENT_TITLES:
-            return False
-        if ws[k].key in AUTHOR_WORDS:
-            return any(w.key in AUTHOR_VERBS for w in ws[k + 1 : k + 4])
-        if ws[k].key == "our" and k + 1 < len(ws) and ws[k + 1].key in OWN_PLACES:
-            return True
-    return _practice_follows(t, i)
-
-
-def _practice_follows(t: _Text, last: int) -> bool:
-    """ "In Lagos we often see…", "In Mumbai they do TAPP": how a place practises."""
-    after = t.words[last + 1 : last + 3]
-    return len(after) == 2 and after[0].key in PRACTISING and after[1].key in PRACTICE_VERBS
-
-
-RESIDENCE_WORDS = frozenset(["lives", "living", "lived", "resides", "residing", "stays"])
-
-
-def _lives_before(t: _Text, i: int) -> bool:
-    ws = t.words
-    for k in range(i - 1, max(-1, i - 5), -1):
-        if any(c in ".!?;\n" for c in t.text[ws[k].end : ws[k + 1].start]):
-            return False
-        if ws[k].key in RESIDENCE_WORDS:
-            return True
-    return False
-
-
-def _a_name_follows(t: _Text, last: int) -> bool:
-    ws = t.words
-    if last + 1 >= len(ws) or not t.adjacent(last, last + 1):
-        return False
-    following = ws[last + 1]
-    return following.key in t.colleagues or (
-        t.capitalised(following)
-        and following.key in SURNAMES
-        and following.key not in PLACES
-        and following.key not in COMMON
-        and ws[last].key in FIRST_NAMES
-    )
-
-
-def _places(t: _Text) -> Iterator[Found]:
-    ws = t.words
-    for i, w in enumerate(ws):
-        strong: bool | str = False
-        own = False
-        if i > 0 and w.key in STRONG_PLACE_TRIGGERS.get(ws[i - 1].key, ()):
-            # "We moved from Birmingham", "I've moved to Leeds": the author's own life.
-            own = i > 1 and ws[i - 2].key in ("i", "we", "i've", "we've", "ive")
-            strong = t.adjacent(i - 1, i) and not own
-        elif i > 0 and w.key == "from" and ws[i - 1].key in PERSON_NOUNS:
-            strong = t.adjacent(i - 1, i, allow=" ,")
-        elif w.key == "from" and (i == 0 or ws[i - 1].key not in NOT_ORIGINS):
-            # "admitted FROM HARROGATE", "travelling down from Glasgow": "from" a listed town
-            # is where someone is from; "data from Leeds" is not.
-            strong = "listed"
-        elif w.key not in WEAK_PLACE_TRIGGERS:
-            continue
-        elif w.key in ("in", "near", "outside") and _lives_before(t, i):
-            strong = True  # "lives w/ wife in Llandeilo", "living with her son near Tuam"
-        if not t.adjacent(i, i + 1):
-            continue
-        j = i + 1
-        if ws[j].key == "the" and t.adjacent(j, j + 1):
-            continue  # "in the ..." names a thing, not a town
-        two_letters = len(ws[j].key) < 3 and not (
-            j + 1 < len(ws) and t.adjacent(j, j + 1) and ws[j + 1].shape == "title"
-        )  # "in ED" is a department; "past Te Kūiti", "in La Paz" are towns
-        if ws[j].key in ROOM_WORDS or (two_letters and not strong):
-            continue  # "to Rm 12": a room
-        if strong == "listed":
-            last = _place_at(t, j, strong=False, villages=True)
-            strong = last is not None
-        else:
-            # A village after "from", "near", "outside", "past": not after "in", "to", "at",
-            # where a capitalised word is as often a ward, a team or a meeting.
-            last = _place_at(
-                t, j, strong=bool(strong), villages=w.key in ("from", "near", "outside", "past")
-            )
-        if last is None:
-            continue
-        if last + 1 < len(ws) and ws[last + 1].key in QUALIFIERS:
-            continue  # "Paris classification", "Milan criteria"
-        if any(w.key in INSTITUTION_WORDS and w.shape != "lower" for w in ws[last + 1 : last + 4]):
-            continue  # "at Leeds General Infirmary": the hospital, a warning of its own
-        if t.text[ws[last].end : ws[last].end + 1] in ("'", "\u2019"):
-            continue  # "transferred to King's", "Guy's": a hospital, not the town
-        if last + 1 < len(ws) and ws[last + 1].key in WARD_WORDS:
-            continue  # "to Nightingale ward": a ward, a warning of its own
-        if _a_name_follows(t, last):
-            continue  # "heard from Hamza Qureshi": a person whose first name is a town
-        # A town is an identifier (Safe Harbor: any subdivision smaller than a state), after
-        # "lives in" or a bare "in" alike: measured on the blind sets, towns after a bare "in"
-        # were mostly where a patient lived or was treated. Only the author's own moves ("we
-        # moved from Birmingham") are a warning.
-        own = own or _authors_own(t, i) or _practice_follows(t, last)
-        yield Found(ws[j].start, ws[last].end, "town" if own else "place")
-
-
-def _bare_town_at(t: _Text, i: int) -> int | None:
-    """Index of the last word of a listed town starting at word i, written as a town is."""
-    ws = t.words
-    if not may_start_place(ws[i].key):
-        return None
-    for length in _lengths(t, i):
-        last = i + length - 1
-        if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(i, last)):
-            continue
-        key = " ".join(w.key for w in ws[i : last + 1])
-        if not is_place(key) or key in REGIONS:
-            continue
-        if length == 1:
-            if key in COMMON or key in MEDICAL or key in EPONYMS or key in FUNCTION_WORDS:
-                continue
-            if key in NOT_NAMES or key in MONTH_NAMES or key in t.colleagues:
-                continue
-            if len(key) < (5 if t.shouting else 4):
-                continue
-            if key in FIRST_NAMES or key in SURNAMES or key in CLASSIFICATION_PLACES:
-                continue  # "Walker", "Sofia", "Jones fracture": a person or an eponym
-        if key in CLASSIFICATION_PLACES:
-            return None
-        if not (ws[i].shape == "title" or (t.shouting and ws[i].shape == "caps")):
-            return None  # "KRAS", "PROSPER" in mixed case: acronyms, not towns
-        return last
-    return None
-
-
-# Towns that name classifications and scores more often than places in case text (the word
-# after them is not always "score": "Vancouver B2", "within Milan", "Exeter or C-stem").
-# Only the trigger rules ("lives in Glasgow") find these.
-CLASSIFICATION_PLACES = frozenset(
-    ["glasgow", "ottawa", "milan", "atlanta", "chicago", "manchester", "boston", "edmonton",
-     "montreal", "exeter", "prague", "stanford", "vancouver", "tokyo", "kyoto", "paris",
-     "rome", "sydney", "seattle", "amsterdam", "bethesda", "vienna", "berlin", "los angeles",
-     "lund", "denver", "bristol", "oxford", "birmingham", "toronto", "lyon", "bologna",
-     "baltimore", "hamburg", "heidelberg", "leeds", "nottingham", "san francisco", "memphis",
-     "minnesota", "michigan", "melbourne", "geneva", "helsinki", "stockholm", "oslo", "rockall",
-     "parkland", "olympic", "tokio"]
-)  # fmt: skip
-_BORN_AFTER = re.compile(r"[- ](?:born|bred)\b")
-_CODE_AFTER = re.compile(r"\s(?:[A-Z]{1,2}\d{0,2}[A-Z]?\d?|[IVX]{1,4})\b")
-
-
-def _region_follows(t: _Text, i: int) -> bool:
-    """ "Thompson, Manitoba", "Hilo, HI": a comma, then a state or province."""
-    ws = t.words
-    if i + 1 >= len(ws) or t.text[ws[i].end : ws[i + 1].start].strip() != ",":
-        return False
-    following = ws[i + 1]
-    return following.key in REGIONS or (
-        following.shape == "caps" and following.key.upper() in US_STATES
-    )
-
-
-US_STATES = frozenset(
-    [
-        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
-        "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ",
-        "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT",
-        "VA", "WA", "WV", "WI", "WY", "NSW", "QLD", "VIC", "TAS",
-    ]
-)  # fmt: skip
-
-
-def _bare_towns(t: _Text) -> Iterator[Found]:
-    """A listed town with no trigger word: "Gdynia born", "between Luton and Swindon", "all
-    Clonmel patients". Safe Harbor counts every town, and on the blind sets most towns had
-    no "lives in" before them. What keeps lookalikes safe: the word after ("Glasgow score",
-    "Paris classification", "Leeds General Infirmary", "King's"), a title or first name
-    around it (a person), "the" before an attributive use ("the Leeds data"), and the
-    author's own story or an event ("the congress in Vienna"), which is a warning."""
-    ws = t.words
-    for i, w in enumerate(ws):
-        if w.shape not in ("title", "caps"):
-            continue
-        last = _bare_town_at(t, i)
-        if last is None:
-            if (_BORN_AFTER.match(t.text, w.end) or _region_follows(t, i)) and is_place(w.key):
-                # "Bergen-born", "north of Thompson, Manitoba": a surname, but a town here
-                yield Found(w.start, w.end, "place")
-            continue
-        if _opens_sentence(t, i) and not t.shouting:
-            continue  # "Bile leak…", "Tallaght have no beds": a term, or a hospital
-        if t.text[w.start - 1 : w.start] == "-" and w.start > 1 and t.text[w.start - 2].isalpha():
-            continue  # "Erdheim-Chester", "Dandy-Walker": eponyms
-        joined = t.text[ws[last].end : ws[last].end + 2]
-        if joined[:1] == "-" and joined[1:2].isupper():
-            continue  # "Glasgow-Blatchford", "Budd-Chiari"
-        if _CODE_AFTER.match(t.text, ws[last].end):
-            continue  # "Stanford B", "Prague C3M5", "Montreal L3": a classification
-        if i > 0 and ws[i - 1].key in ("revised", "modified", "great", "mount", "mt"):
-            continue
-        if i > 0 and ws[i - 1].shape == "caps" and t.adjacent(i - 1, i) and not t.shouting:
-            continue  # "UZ Leuven", "CMC Vellore": a hospital's name
-        if i > 0 and ws[i - 1].key in INSTITUTION_WORDS and ws[i - 1].shape != "lower":
-            continue  # "Hospital Universitario La Paz"
-        if any(k.key in EMPLOYER_WORDS for k in ws[max(0, i - 3) : i]):
-            continue  # "the pt's employer (Rio Tinto)": an employer, a warning of its own
-        if i > 0 and (ws[i - 1].key in PATIENT_TITLES or ws[i - 1].key in CLINICIAN_TITLES):
-            continue  # "Mr Luton": a name, the title rule's
-        if (
-            i > 0
-            and t.adjacent(i - 1, i)
-            and t.capitalised(ws[i - 1])
-            and (ws[i - 1].key in FIRST_NAMES or ws[i - 1].key in SURNAMES)
-        ):
-            continue  # "Gary Kettering": a person's surname
-        if _a_name_follows(t, last) or (
-            last + 1 < len(ws)
-            and t.adjacent(last, last + 1)
-            and ws[last + 1].key in SURNAMES
-            and t.capitalised(ws[last + 1])
-            and w.key in FIRST_NAMES
-        ):
-            continue
-        following = ws[last + 1] if last + 1 < len(ws) else None
-        if following is not None and t.adjacent(last, last + 1, allow=" -"):
-            if following.key in QUALIFIERS or following.key in WARD_WORDS:
-                continue
-            if following.shape == "title" and following.key not in PLACES and not t.shouting:
-                continue  # "Tata Memorial", "Aga Khan", "Ormond Street": a longer proper name
-            if following.key in MEDICAL or following.key in STREET_WORDS:
-                continue  # "Ottawa ankle rules", "Graham patch"
-            if following.key in INSTITUTION_WORDS and following.shape != "lower":
-                continue
-        if t.text[ws[last].end : ws[last].end + 1] in ("'", "\u2019"):
-            continue  # "King's", "Guy's": hospitals
-        after = t.text[ws[last].end : ws[last].end + 4].lstrip(" ")
-        if after[:1].isdigit() or after[:2] in ("IV", "II", "V ", "V,", "VI"):
-            continue  # "Rome IV", "Tokyo 2018 guidelines", "Milan 2": criteria and versions
-        if (
-            i > 0
-            and ws[i - 1].key == "the"
-            and following is not None
-            and following.shape == "lower"
-            and t.adjacent(last, last + 1)
-            and following.key not in LOCAL_THINGS
-        ):
-            continue  # "the Leeds data", "the Basingstoke approach": attributive
-        own = (
-            _authors_own(t, i)
-            or any(k.key in EVENTS for k in ws[max(0, i - 6) : i])
-            or (following is not None and following.key in AUTHOR_WORDS)
-        )  # "In Lagos we often see…": the author's own practice
-        yield Found(w.start, ws[last].end, "town" if own else "place")
-
-
 def name_words(text: str) -> set[str]:
     """The words of `text` that could be a colleague's surname: those after a title (Mr, Dr,
     Miss…) and the words of bare full names, lower case."""
-    t = _Text(text, ())
+    t = Text(text, ())
     found: set[str] = set()
     for i, w in enumerate(t.words):
         if (w.key in PATIENT_TITLES or w.key in CLINICIAN_TITLES) and i + 1 < len(t.words):
@@ -1459,7 +500,7 @@ def name_words(text: str) -> set[str]:
     return found
 
 
-def _surname_comma_first_name(t: _Text) -> Iterator[Found]:
+def _surname_comma_first_name(t: Text) -> Iterator[Found]:
     """Pasted headers and lists: "Nicholson, Jane   DOB …", "lindqvist, olof 92yo"."""
     ws = t.words
     for i in range(len(ws) - 1):
@@ -1501,7 +542,7 @@ _BY_BED = re.compile(
 )
 
 
-def _nicknames_and_beds(t: _Text) -> Iterator[Found]:
+def _nicknames_and_beds(t: Text) -> Iterator[Found]:
     """ "known as 'Mick'"; handover lists: "bed 3 Wojciech Nowak", "Keller bed 4"."""
     for match in _NICKNAME.finditer(t.text):
         yield Found(match.start(1), match.end(1), "name")
@@ -1528,7 +569,7 @@ _LIST_ENTRY = re.compile(
 )
 
 
-def _list_entries(t: _Text) -> Iterator[Found]:
+def _list_entries(t: Text) -> Iterator[Found]:
     """Theatre, clinic and handover lists lead with the patient's surname: "1) Kelleher lap
     chole", "09:00 PATEL Anil H443219", "B1 OKONKWO C 54M", "Bed 1 DUNNE — POD1"."""
     ws = t.words
@@ -1584,12 +625,12 @@ def _list_entries(t: _Text) -> Iterator[Found]:
 _BED_AFTER = re.compile(r"[ \t]+(?i:bed|bay|rm|room)[ \t]?\d{1,3}\b")
 
 
-def _name_before_bed(t: _Text) -> Iterator[Found]:
+def _name_before_bed(t: Text) -> Iterator[Found]:
     """A line that opens with a name then its bed, in any case: "JAMAL AL-HASHIMI BED 22",
     "sean ó murchú bed 5"."""
     ws = t.words
     for i, w in enumerate(ws):
-        if not _opens_sentence(t, i) and t.text[: w.start].rstrip(" \t")[-1:] not in ("", "\n"):
+        if not opens_sentence(t, i) and t.text[: w.start].rstrip(" \t")[-1:] not in ("", "\n"):
             continue
         last = i
         while last - i < 3 and last + 1 < len(ws) and t.adjacent(last, last + 1, allow=" -'"):
@@ -1614,15 +655,14 @@ def find(
 ) -> Iterator[Found]:
     """Names, colleagues and places in `text`; `colleagues` are members' surnames, lower case.
     `found`: the text's words(), when the caller has them already."""
-    t = _Text(text, colleagues, found)
+    t = Text(text, colleagues, found)
     yield from _titled(t)
     yield from _after_relation(t)
     yield from _bare_full_names(t)
     yield from _surname_comma_first_name(t)
     yield from _nicknames_and_beds(t)
     yield from _first_name_subjects(t)
-    yield from _places(t)
-    yield from _bare_towns(t)
+    yield from towns.find(t)
     yield from _list_entries(t)
     yield from _unknown_possessives(t)
     yield from _name_before_bed(t)

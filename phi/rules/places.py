@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from phi.rules.fragments import LOWER, NAME, STREET_TYPES, UPPER
-from phi.rules.people import COMMON, EPONYMS, FUNCTION_WORDS, MEDICAL, PLACES, REGIONS, is_place
 from phi.rules.rule import Rule, rule
+from phi.rules.wordtext import COMMON, EPONYMS, FUNCTION_WORDS, MEDICAL, PLACES, REGIONS, is_place
 from phi.wordlists import load
 
 # Postcodes (UK) and ZIP codes (with a state, a street, or the word ZIP).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from phi.rules.people import COMMON, FUNCTION_WORDS, QUALIFIERS, Found, Word, words
+from phi.rules.wordtext import COMMON, FUNCTION_WORDS, QUALIFIERS, Found, Word, words
 from phi.wordlists import load
 
 # The word that makes the words before it an institution's name.
