@@ -185,6 +185,9 @@ HOSTILE_UNITS = [
     "MR ", "lives in ", "from ", "St ", "Hospital ", "John ", "JOHN SMITH ", "1/1", "12/12 ",
     "+41 (0)", "(0)", "GB82 ", "4111 ", "ninety-", "a, ", "A. ", "//a.", "http://", "x@y.",
     "Re: ", "ABC, ", "Ó ", "\u00e9\u00e9 ", "daughter ", "the ", "00000 ", "A-", "-A",
+    # The word rules of round 2 to 4: bleeps, lists, beds, streets, counties, ages.
+    "bleep ", "bleep 1 ", "1) ", "1) A ", "Bed 1 ", "bed 1 A ", "pt a ", "Co. ", "Rue A ",
+    "(0", "- 9", "9, ", "A, A ", "Aa Aa 1y ", "from A ", "in from ", "St A ", "Mac",
 ]  # fmt: skip
 LIMIT = 20_000
 
