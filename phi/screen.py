@@ -148,7 +148,10 @@ def _raw_matches(text: str, colleagues: Collection[str]) -> Iterator[Finding]:
             value = text[start:end].rstrip(".,;:")
             end = start + len(value)
             if value and (rule.keep is None or rule.keep(value, match)):
-                yield Finding(start, end, rule.kind, value)
+                kind = rule.kind
+                if kind == "name" and value.split()[-1].lower() in colleagues:
+                    kind = "colleague"  # "T. Siddiqui, you did the audit": a member
+                yield Finding(start, end, kind, value)
 
 
 def scan(text: str, colleagues: Collection[str] = ()) -> list[Finding]:

@@ -34,6 +34,7 @@ _SCORE_BEFORE = re.compile(
     r"(?i)\b(?:GCS|power|pain|score|ratio|PS|PSV|PEEP|CPAP|BiPAP|NIV|IPAP|EPAP|SIMV|ASB|"
     r"PC|PCV|VC|PRVC|APRV|BIPAP|HFNO|VAS|NRS|MRC|Oxford|grade|BP)\s*:?\s*$"
 )
+_CLAMPING = re.compile(r"(?i)\b(?:pringle|intermittent|clamp|clamping|on/off)\b")
 _DENOMINATORS = {24, 40, 52, 60}  # hours, weeks of pregnancy, weeks, minutes
 
 
@@ -59,6 +60,8 @@ def _day_and_month(text: str, match: re.Match[str]) -> bool:
         return False
     if _SCORE_BEFORE.search(before):
         return False  # "GCS 9/15", "PS 10/5": a score, ventilator pressures
+    if _CLAMPING.search(whole[max(0, match.start() - 60) : match.start()]):
+        return False  # "Pringle, intermittent 15/5": minutes on and off
     return not _DURATION_AFTER.match(whole[match.end() : match.end() + 14])
 
 

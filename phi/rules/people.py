@@ -22,8 +22,10 @@ from collections.abc import Collection, Iterator
 from phi.rules import towns
 from phi.rules.wordtext import (
     AMBIGUOUS_CAPS_TITLES,
+    CLASSIFICATION_PLACES,
     CLINICIAN_TITLES,
     COMMON,
+    ENGLISH,
     EPONYMS,
     FIRST_NAMES,
     FUNCTION_WORDS,
@@ -75,7 +77,9 @@ def _extend_surname(t: Text, i: int, *, trusted: bool) -> int:
 CLINICIAN_ROLES = frozenset(
     ["surgeon", "consultant", "cons", "attending", "anaesthetist", "anesthetist", "assistant",
      "registrar", "reg", "spr", "fellow", "referrer", "operator", "endoscopist", "under",
-     "physician", "oncologist", "radiologist", "supervisor", "trainer", "gp"]
+     "physician", "oncologist", "radiologist", "supervisor", "trainer", "gp", "nurse",
+     "matron", "midwife", "physio", "physiotherapist", "pharmacist", "dietitian", "dietician",
+     "lead", "coordinator", "rep"]
 )  # fmt: skip
 TEACHING = frozenset(
     ["learnt", "learned", "taught", "trained", "shown", "that", "this", "it", "trick", "tip"]
@@ -168,7 +172,7 @@ def _after_relation(t: Text) -> Iterator[Found]:
             t.shouting
             and name.shape == "caps"
             and (len(name.key) >= 4 or not name.key.isascii())
-            and name.key not in COMMON
+            and name.key not in ENGLISH
             and name.key not in MEDICAL
             and name.key not in FUNCTION_WORDS
             and name.key not in NOT_NAMES
@@ -211,7 +215,7 @@ def _plain_unknown(w: Word) -> bool:
         w.shape == "lower"
         and len(key) >= 3
         and key.isalpha()
-        and key not in COMMON
+        and key not in ENGLISH
         and key not in MEDICAL
         and key not in FUNCTION_WORDS
         and key not in NOT_NAMES
@@ -279,6 +283,8 @@ def _unknown_pair_is_a_name(t: Text, i: int) -> bool:
     first, second = t.words[i], t.words[i + 1]
     if first.shape != "title" or len(first.key) <= 2 or len(second.key) <= 2:
         return False
+    if first.key in ENGLISH or second.key in ENGLISH:
+        return False  # "Bowel Prep", "Canal Wall": English, if rarer than the everyday
     if _apposition_follows(t, i + 1) and not first.key.endswith(_NOT_NAME_ENDINGS):
         return True  # "Emre Kaya 7y,", "Hope Adebayo, 29F": an age says a person
     if first.key in PLACES or second.key in PLACES:
@@ -306,8 +312,8 @@ def _bare_full_names(t: Text) -> Iterator[Found]:
             continue
         if f"{first.key} {second.key}" in EPONYMS:
             continue
-        if first.key in MEDICAL or first.key in NOT_NAMES:
-            continue
+        if first.key in MEDICAL or first.key in NOT_NAMES or first.key in CLASSIFICATION_PLACES:
+            continue  # "Boston Bowel Prep Scale"
         if first.key in COMMON and not (
             first.key in FIRST_NAMES and _AGE_SEX_AFTER.match(t.text, second.end)
         ):
@@ -482,6 +488,8 @@ def _first_name_subjects(t: Text) -> Iterator[Found]:
             continue
         if i > 0 and ws[i - 1].key == "the":
             continue  # "the Alfred is…": a hospital
+        if i > 0 and ws[i - 1].key in CLINICIAN_ROLES:
+            continue  # "our stoma nurse Joanne says…": a colleague on the staff
         if ws[i + 1].key in SUBJECT_VERBS and ws[i + 1].shape == "lower":
             yield Found(w.start, w.end, "name")
 
@@ -569,7 +577,7 @@ def _unknown_word(w: Word) -> bool:
     key = w.key
     return (
         len(key) >= 3
-        and key not in COMMON
+        and key not in ENGLISH
         and key not in MEDICAL
         and key not in FUNCTION_WORDS
         and key not in NOT_NAMES
@@ -639,7 +647,7 @@ def _nicknames_and_beds(t: Text) -> Iterator[Found]:
 
 # The start of an entry in a pasted list: "1) ", "09:15 ", "B2 ", "Bed 3 ", "Bay 2 bed 4 —".
 _LIST_ENTRY = re.compile(
-    r"(?:^|\n|(?<=\s))(?:\d{1,2}\)|\d{1,2}[:.]\d{2}|B\d{1,2}|(?i:bed|bay)\s?\d{1,2}"
+    r"(?:^|\n|(?<=\s))(?:\d{1,2}\)|(?<![^\n])\d{1,2}\.|\d{1,2}[:.]\d{2}|B\d{1,2}|(?i:bed|bay)\s?\d{1,2}"
     r"(?:\s+(?i:bed)\s?\d{1,2})?)[ \t]*[:\-\u2013\u2014]?[ \t]+(?=\S)"
 )
 
@@ -667,8 +675,21 @@ def _list_entries(t: Text) -> Iterator[Found]:
             continue
         if w.shape not in ("title", "caps") or len(w.key) < 3:
             continue
+        if (
+            i + 1 < len(ws)
+            and t.text[w.end : ws[i + 1].start] == ", "
+            and ws[i + 1].key in FIRST_NAMES
+            and ws[i + 1].key not in COMMON
+            and ws[i + 1].shape in ("title", "caps")
+        ):
+            # "1. Hartmann, Klaus - Rückverlagerung": a list's "Surname, First" is a patient
+            # even when the surname is an eponym's.
+            yield Found(w.start, ws[i + 1].end, "name")
+            continue
         if w.key in COMMON or w.key in MEDICAL or w.key in FUNCTION_WORDS or w.key in NOT_NAMES:
             continue
+        if w.key in ENGLISH and w.key not in SURNAMES:
+            continue  # "4. Excision lipoma back": a numbered step
         if w.key in EPONYMS or w.key in PATIENT_TITLES or w.key in CLINICIAN_TITLES:
             continue  # "Bed 3 MR ADEYEMI": the title rule's
         if w.shape == "caps" and len(w.key) <= 4 and w.key not in SURNAMES:

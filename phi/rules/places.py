@@ -6,7 +6,16 @@ import re
 
 from phi.rules.fragments import LOWER, NAME, STREET_TYPES, UPPER
 from phi.rules.rule import Rule, rule
-from phi.rules.wordtext import COMMON, EPONYMS, FUNCTION_WORDS, MEDICAL, PLACES, REGIONS, is_place
+from phi.rules.wordtext import (
+    CLASSIFICATION_PLACES,
+    COMMON,
+    EPONYMS,
+    FUNCTION_WORDS,
+    MEDICAL,
+    PLACES,
+    REGIONS,
+    is_place,
+)
 from phi.wordlists import load
 
 # Postcodes (UK) and ZIP codes (with a state, a street, or the word ZIP).
@@ -103,6 +112,10 @@ def _town_word(text: str, match: re.Match[str]) -> bool:
     key = text.lower()
     if key in _LABELS or any(w in MEDICAL or w in FUNCTION_WORDS for w in key.split()):
         return False  # "Echelon 3000": a stapler; "The 1992 version"
+    if key in CLASSIFICATION_PLACES and _YEAR.fullmatch(
+        match.string[match.end(1) : match.end()].strip(" ,")
+    ):
+        return False  # "the Tokyo 2018 grading": guidelines and their year
     code = match.string[match.end(1) : match.end()]
     if key in COMMON and not any(c.isalpha() for c in code):
         return False  # "Page 1123": a pager, not Page, Arizona
@@ -116,8 +129,13 @@ def _town_word(text: str, match: re.Match[str]) -> bool:
     return text.istitle() and letters_in_code
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _after_a_listed_town(text: str, match: re.Match[str]) -> bool:
     town = match.group(1).lower()
+    if town in CLASSIFICATION_PLACES and _YEAR.fullmatch(text):
+        return False  # "Tokyo 2018", "Atlanta 2012": guidelines and their year
     return is_place(town) and town not in COMMON and town not in MEDICAL and town not in REGIONS
 
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from phi.rules.wordtext import (
+    CLASSIFICATION_PLACES,
     CLINICIAN_TITLES,
     COMMON,
     EPONYMS,
@@ -373,6 +374,12 @@ def _places(t: Text) -> Iterator[Found]:
             continue
         if last + 1 < len(ws) and ws[last + 1].key in QUALIFIERS:
             continue  # "Paris classification", "Milan criteria"
+        if (
+            not t.shouting
+            and all(x.shape == "caps" for x in ws[j : last + 1])
+            and (last > j or t.text[ws[last].end : ws[last].end + 1] in ("-", "/"))
+        ):
+            continue  # "moved to HAL-RAR/THD": acronyms joined, a technique
         if any(w.key in INSTITUTION_WORDS and w.shape != "lower" for w in ws[last + 1 : last + 4]):
             continue  # "at Leeds General Infirmary": the hospital, a warning of its own
         if t.text[ws[last].end : ws[last].end + 1] in ("'", "\u2019"):
@@ -418,18 +425,6 @@ def _bare_town_at(t: Text, i: int) -> int | None:
     return None
 
 
-# Towns that name classifications and scores more often than places in case text (the word
-# after them is not always "score": "Vancouver B2", "within Milan", "Exeter or C-stem").
-# Only the trigger rules ("lives in Glasgow") find these.
-CLASSIFICATION_PLACES = frozenset(
-    ["glasgow", "ottawa", "milan", "atlanta", "chicago", "manchester", "boston", "edmonton",
-     "montreal", "exeter", "prague", "stanford", "vancouver", "tokyo", "kyoto", "paris",
-     "rome", "sydney", "seattle", "amsterdam", "bethesda", "vienna", "berlin", "los angeles",
-     "lund", "denver", "bristol", "oxford", "birmingham", "toronto", "lyon", "bologna",
-     "baltimore", "hamburg", "heidelberg", "leeds", "nottingham", "san francisco", "memphis",
-     "minnesota", "michigan", "melbourne", "geneva", "helsinki", "stockholm", "oslo", "rockall",
-     "parkland", "olympic", "tokio"]
-)  # fmt: skip
 _BORN_AFTER = re.compile(r"[- ](?:born|bred)\b")
 _CODE_AFTER = re.compile(r"\s(?:[A-Z]{1,2}\d{0,2}[A-Z]?\d?|[IVX]{1,4})\b")
 
@@ -474,6 +469,13 @@ def _bare_towns(t: Text) -> Iterator[Found]:
             continue
         if opens_sentence(t, i) and not t.shouting:
             continue  # "Bile leak…", "Tallaght have no beds": a term, or a hospital
+        if (
+            t.text[w.start - 1 : w.start] == "("
+            and t.text[ws[last].end : ws[last].end + 1] == ")"
+            and i > 0
+            and ws[i - 1].shape == "lower"
+        ):
+            continue  # "stent (Mega)", "mesh (Ultrapro)": a brand in brackets
         if t.text[w.start - 1 : w.start] == "-" and w.start > 1 and t.text[w.start - 2].isalpha():
             continue  # "Erdheim-Chester", "Dandy-Walker": eponyms
         joined = t.text[ws[last].end : ws[last].end + 2]

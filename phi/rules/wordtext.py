@@ -57,6 +57,8 @@ def may_start_place(key: str) -> bool:
 
 REGIONS = load("regions")
 COMMON = load("common_words")
+# Everyday and rarer English: a word that no name list knows is no name when it is English.
+ENGLISH = COMMON | load("english_words")
 MEDICAL = load("medical_words")
 EPONYMS = frozenset(entry.lower() for entry in load("eponyms"))
 NOT_NAMES = frozenset(entry.lower() for entry in load("not_names") | load("clause_openers"))
@@ -483,6 +485,20 @@ MONTH_NAMES = frozenset(
         "december",
     ]
 )
+
+
+# Towns that name classifications and scores more often than places in case text (the word
+# after them is not always "score": "Vancouver B2", "within Milan", "Exeter or C-stem").
+# Only the trigger rules ("lives in Glasgow") find these.
+CLASSIFICATION_PLACES = frozenset(
+    ["glasgow", "ottawa", "milan", "atlanta", "chicago", "manchester", "boston", "edmonton",
+     "montreal", "exeter", "prague", "stanford", "vancouver", "tokyo", "kyoto", "paris",
+     "rome", "sydney", "seattle", "amsterdam", "bethesda", "vienna", "berlin", "los angeles",
+     "lund", "denver", "bristol", "oxford", "birmingham", "toronto", "lyon", "bologna",
+     "baltimore", "hamburg", "heidelberg", "leeds", "nottingham", "san francisco", "memphis",
+     "minnesota", "michigan", "melbourne", "geneva", "helsinki", "stockholm", "oslo", "rockall",
+     "parkland", "olympic", "tokio"]
+)  # fmt: skip
 
 
 INSTITUTION_WORDS = frozenset(

@@ -27,6 +27,8 @@ Sources and licences (each list's header repeats its own):
   distribute with the copyright notice; Debian package `scowl` 2020.12.07): English and
   British words of sizes 10 and 20, the everyday vocabulary ("will", "grace", "keep"; not
   "rob" or "john", which are size 35 and 40).
+- english_words.txt: the same SCOWL's sizes 35 to 50, less the above: a word no name list
+  knows is not taken for a name when it is English ("Bowel Prep", "Canal Wall").
 """
 
 from __future__ import annotations
@@ -133,6 +135,8 @@ def main(scowl: Path) -> None:
         return words
 
     common = scowl_words(10, 20)
+    # Rarer English, for what no list knows: "Bowel Prep" is two English words, not a name.
+    english_rarer = scowl_words(35, 40, 50) - common
     # Faker's names, less every English word and every word the screen reads otherwise.
     from phi.rules.people import FOREIGN_FUNCTION_WORDS  # noqa: PLC0415
     from phi.rules.wordtext import FUNCTION_WORDS, MONTH_NAMES  # noqa: PLC0415
@@ -189,6 +193,14 @@ def main(scowl: Path) -> None:
         "(Copyright 2000-2019 Kevin Atkinson; permission to use, copy,"
         "\nmodify, distribute and sell with this notice). Rebuilt by phi/words/build.py.",
         common,
+    )
+    _write(
+        "english_words.txt",
+        "Rarer English words, lower case: SCOWL sizes 35 to 50 less common_words.txt\n"
+        "(Copyright 2000-2019 Kevin Atkinson; permission to use, copy, modify, distribute and\n"
+        "sell with this notice). Only for words no name list knows. Rebuilt by "
+        "phi/words/build.py.",
+        english_rarer,
     )
     _write(
         "regions.txt",
