@@ -148,7 +148,10 @@ DATES: list[Rule] = [
         "date",
         r"\b(?i:boxing day|christmas (?:day|eve)|xmas (?:day|eve)|new year'?s (?:day|eve)|"
         r"hogmanay|st\.? patrick'?s day|valentine'?s day|halloween|bonfire night|"
-        r"thanksgiving|independence day|bastille day)\b",
+        r"thanksgiving|independence day|bastille day|easter (?:sunday|monday)|good friday|"
+        r"eid (?:al|ul)-(?:fitr|adha)|yom kippur|rosh hashanah|diwali|deepavali|vaisakhi|"
+        r"baisakhi|hanukkah|chanukah|anzac day|waitangi day|australia day|canada day|"
+        r"memorial day|labou?r day|chinese new year|lunar new year)\b",
     ),
     # A feast on its own after a word of time: "home for Christmas", "over Easter", "before Eid".
     rule(

@@ -14,6 +14,7 @@ from phi.rules.rule import Rule, rule
 from phi.rules.wordtext import (
     CLINICIAN_TITLES,
     COMMON,
+    ENGLISH,
     FIRST_NAMES,
     MEDICAL,
     PATIENT_TITLES,
@@ -94,7 +95,7 @@ def _not_organism(text: str, match: re.Match[str]) -> bool:
         return False
     if rest.lower() in MEDICAL:
         return False  # "peaked T. Calcium gluconate"
-    return not (rest.lower() in COMMON and rest.lower() not in SURNAMES)
+    return not (rest.lower() in ENGLISH and rest.lower() not in SURNAMES)  # "K. Recheck"
 
 
 NAMES: list[Rule] = [
@@ -108,6 +109,20 @@ NAMES: list[Rule] = [
         rf"[,:]?\s+\(?((?:[A-Z]\.\s?)?{NAME}(?:\s+(?:[A-Z]\.\s?)?{SURNAME})?)",
         group=1,
         keep=_patient_or_relative,
+    ),
+    # Initials are a name too: "Mrs D. (96)", "Mr T.J., 77,", "Pt J.M. has asked", "Patient
+    # (initials K.O.)". Not "Mr T. Siddiqui": with a surname the title rules decide.
+    rule(
+        "initials-titled",
+        "name",
+        r"\b(?:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS)\.?\s([A-Z]\.(?:\s?[A-Z]\.){0,2})(?!\s?[A-Z][a-z])",
+        group=0,
+    ),
+    rule(
+        "initials-patient",
+        "name",
+        r"\b(?i:pt|patient)\.?\s\(?(?:(?i:initials)\s)?([A-Z]\.\s?[A-Z]\.(?:\s?[A-Z]\.)?)",
+        group=1,
     ),
     # "Gurpreet Singh, the patient's brother"; "Siobhan Byrne, 52,"; "Giovanni Rossi (MRN …)";
     # a lone first name in the same places ("Anya, his twin sister, …"; "Tomasz, 34, …").
