@@ -188,6 +188,9 @@ HOSTILE_UNITS = [
     # The word rules of round 2 to 4: bleeps, lists, beds, streets, counties, ages.
     "bleep ", "bleep 1 ", "1) ", "1) A ", "Bed 1 ", "bed 1 A ", "pt a ", "Co. ", "Rue A ",
     "(0", "- 9", "9, ", "A, A ", "Aa Aa 1y ", "from A ", "in from ", "St A ", "Mac",
+    # Round 5 and 6: name fields, comma chains of an address.
+    "Name: ", "A, B 1M ", "Leeds, ", "1 Main Street, Leeds, ", "Aa, Bb, ", "Leeds 1234, ",
+    "Mrs A. ", "1. A ",
 ]  # fmt: skip
 LIMIT = 20_000
 

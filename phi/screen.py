@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from phi.rules import RULES, people, quasi, wordtext
+from phi.rules import RULES, chains, people, quasi, wordtext
 
 KINDS = {
     "name": _("a personal name"),
@@ -185,6 +185,12 @@ def scan(text: str, colleagues: Collection[str] = ()) -> list[Finding]:
             continue
         if at > 0 and kept[at - 1].end > finding.start:
             continue
+        starts.insert(at, finding.start)
+        kept.insert(at, finding)
+    # Then what is chained by commas to an identifier: "22 Kloof Street, Gardens, Cape Town".
+    for link in chains.links(text, [(f.start, f.end, f.kind) for f in kept]):
+        finding = Finding(link.start, link.end, link.kind, text[link.start : link.end])
+        at = bisect.bisect_left(starts, finding.start)
         starts.insert(at, finding.start)
         kept.insert(at, finding)
     return kept

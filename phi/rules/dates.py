@@ -137,7 +137,8 @@ DATES: list[Rule] = [
         "date",
         r"\b(?i:in|since|from|until|till|by|last|next|early|late|mid|end of|start of|for)\s+"
         r"((?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|June?|July?|Aug(?:ust)?|"
-        r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?))\b\.?",
+        # "in May" is the month; "in May-Thurner" is a syndrome.
+        r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|May(?![-\u2013])))\b\.?",
         group=1,
         keep=_not_an_event,
     ),

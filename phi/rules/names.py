@@ -55,7 +55,8 @@ def _untitled_name(text: str, match: re.Match[str]) -> bool:
         word = words[0]
         if word.lower() in COMMON and word.lower() not in FIRST_NAMES:
             return False  # "Contact her daughter", "Email his wife"
-        return word not in CLAUSE_OPENERS and not word.endswith("ly")
+        adverb = word.endswith("ly") and word.lower() not in FIRST_NAMES  # not "Lily", "Emily"
+        return word not in CLAUSE_OPENERS and not adverb
     return True
 
 

@@ -494,6 +494,13 @@ def _first_name_subjects(t: Text) -> Iterator[Found]:
             yield Found(w.start, w.end, "name")
 
 
+# What only a patient has, after a name no list knows: "Sipho's CT", "Aroha's bloods".
+PATIENT_BELONGINGS = frozenset(
+    ["ct", "mri", "bloods", "results", "wound", "stoma", "obs", "sats", "recovery",
+     "discharge", "admission", "transplant", "histology", "biopsy", "mum", "dad", "parents"]
+)  # fmt: skip
+
+
 def _unknown_possessives(t: Text) -> Iterator[Found]:
     """A word no list has, whose relatives or family these are: "Tavita's family", "tui's
     mum" (the lists know few Pacific, Māori or West African first names)."""
@@ -502,8 +509,13 @@ def _unknown_possessives(t: Text) -> Iterator[Found]:
         w = ws[i]
         if t.text[w.end : w.end + 1] not in ("'", "\u2019") or len(w.key) < 3:
             continue
-        if ws[i + 1].key not in RELATIONS and ws[i + 1].key not in ("family", "whanau", "whānau"):
-            continue
+        following = ws[i + 1].key
+        belonging = following in PATIENT_BELONGINGS and w.shape == "title" and not t.shouting
+        relative = following in RELATIONS or following in ("family", "whanau", "whānau")
+        if not relative and (
+            not belonging or w.key in ENGLISH or w.key in SURNAMES or w.key in PLACES
+        ):
+            continue  # "Sipho's CT" is his; "Meckel's scan", "Barrett's" are eponyms'
         if ws[i + 1].key in ("pt", "patient"):
             continue
         key = w.key

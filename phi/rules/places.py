@@ -123,13 +123,21 @@ def _town_word(text: str, match: re.Match[str]) -> bool:
         return key not in REGIONS
     if any(w in COMMON or w in MEDICAL or w in REGIONS for w in key.split()):
         return False
-    # Not in the list: only a Title-case word before a postcode that can't be a number.
+    # Not in the list: only a Title-case word before a postcode that can't be a number, or
+    # before an Australian state and its postcode ("Ringwood VIC 3134").
     rest = match.string[match.end(1) : match.end()]
+    if text.istitle() and _AU_STATE_CODE.fullmatch(rest):
+        return True
+    town, _, state = text.rpartition(" ")
+    if town.istitle() and state in _AU_STATES and re.fullmatch(r",?\s+\d{4}", rest):
+        return True  # the pattern took the state as the town's second word
     letters_in_code = any(c.isalpha() for c in rest.replace(",", " ").split()[-1])
     return text.istitle() and letters_in_code
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_AU_STATES = frozenset(["VIC", "NSW", "QLD", "SA", "WA", "TAS", "NT", "ACT"])
+_AU_STATE_CODE = re.compile(r",?\s+(?:VIC|NSW|QLD|SA|WA|TAS|NT|ACT),?\s+\d{4}")
 
 
 def _after_a_listed_town(text: str, match: re.Match[str]) -> bool:
@@ -150,7 +158,8 @@ TOWNS: list[Rule] = [
     rule(
         "town-before-postcode",
         "place",
-        r"\b((?:[A-Z][a-z]{2,20}|[A-Z]{3,20})(?:[ -](?:[A-Z][a-z]{2,20}|[A-Z]{3,20}))?),?\s+"
+        r"\b((?:[A-ZÀ-Þ][a-zß-ÿ]{2,20}|[A-Z]{3,20})"
+        r"(?:[ -](?:[A-ZÀ-Þ][a-zß-ÿ]{2,20}|[A-Z]{3,20}))?),?\s+"
         r"(?:[A-Z]{2,3},?\s+)?(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b|"
         r"\d{5}(?:-\d{4})?\b|\d{4}\b(?!\s*(?:mg|ml|mL|units?|h|hrs?|cc|:))|"
         r"[A-CEGHJ-NPR-TVXY]\d[A-Z]\s?\d[A-Z]\d\b|(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s[0-9A-Z]{4}\b)",
@@ -213,7 +222,8 @@ TOWNS: list[Rule] = [
     rule(
         "county",
         "place",
-        rf"\b(?:({UPPER}{LOWER}{{2,20}}),\s+)?Co\.?\s+{UPPER}{LOWER}+(?:\s+na\s+\w+)?",
+        rf"\b(?:({UPPER}{LOWER}{{2,20}}),\s+)?Co\.?\s+{UPPER}{LOWER}+(?:\s+na\s+\w+)?"
+        r"|\bCO\.\s?[A-Z]{4,12}\b",  # "FROM MALLOW, CO. CORK"
     ),
     rule(
         "town-after-postcode",
