@@ -30,6 +30,15 @@ import phi
         ("Baby Lily went home today.", "Lily"),
         ("Image is from Sipho's CT at 6 weeks.", "Sipho"),
         ("Happy to swap for any weekend in May.", "May"),
+        # Lists and notes in capitals.
+        ("LIST THU 6-NOV - OKAFOR C RXH 0091234 TEP", "6-NOV"),
+        ("LIST THU 6-NOV - OKAFOR C RXH 0091234 TEP", "OKAFOR C"),
+        ("ADMITTED 24 DEC VIA ED", "24 DEC"),
+        ("wf Mariam visited, anxious", "Mariam"),
+        ("Both live in Ballybunion.", "Ballybunion"),
+        ("Handover: Joe in bed 8 is the volvulus.", "Joe"),
+        ("Call re Ollie (7yo), pain since lunch.", "Ollie"),
+        ("DOB 30.04.1929 (95), Frau Ingrid", "95"),
     ],
 )
 def test_round_six_identifiers_are_found(text, found):
@@ -50,6 +59,9 @@ def test_round_six_identifiers_are_found(text, found):
         "pt from Mullingar, NFA, been drinking",
         "Meckel's scan was negative, Barrett's histology, Hartmann's stoma.",
         "seen in the May-Thurner clinic",
+        "VITAMIN K 10mg IV",
+        "GRADE B 3 cm",
+        "HEP B 12345 titre",
     ],
 )
 def test_lookalikes_of_round_six_shapes_are_not_blocked_beyond_their_own_identifiers(text):

@@ -184,6 +184,13 @@ DATES: list[Rule] = [
     ),
     # A month, a hyphen and a day: "C1 Mar-12, C2 Apr-02".
     rule("date-month-hyphen-day", "date", rf"\b{MONTHS}-(?:0[1-9]|[12]\d|3[01])\b"),
+    # Capitals, no year: "ADMITTED 24 DEC", "THEATRE LIST MON 4-MAR".
+    rule(
+        "date-day-month-caps",
+        "date",
+        r"\b(?:(?:MON|TUE|TUES|WED|THU|THUR|THURS|FRI|SAT|SUN)\s+)?(?:[12]\d|3[01]|0?[1-9])"
+        r"[ \-](?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEPT?|OCT|NOV|DEC)\b",
+    ),
     # "your letter of the 3rd inst.", "LMP 28th of last month", "the twenty-third of January".
     rule(
         "date-ordinal-relative",
@@ -345,6 +352,8 @@ AGES: list[Rule] = [
     # "Elderly gent (97)", "Mrs Mahoney (90)", "Lady of 99", "her 90th birthday", and an age
     # opening a sentence: "91, a Hartmann's, we knew going in."
     rule("age-in-brackets", "age", rf"(?<=[A-Za-z] )\(({AGE})\)", group=1, keep=_not_a_vital_sign),
+    # After a date of birth: "DOB 30.04.1929 (95)".
+    rule("age-after-birth-year", "age", rf"(?<=\d\d\d\d)\s?\(({AGE})\)", group=1),
     rule(
         "age-of",
         "age",

@@ -465,6 +465,35 @@ SUBJECT_VERBS = frozenset(
 )
 
 
+_AGE_IN_BRACKETS = re.compile(r"[ \t]?\((?:aged?[ \t])?\d{1,3}[ \t]?(?:yo|y|yrs?|years?|[MF])?\)")
+
+
+def _surnames_with_an_initial(t: Text) -> Iterator[Found]:
+    """ "SHARMA R RXH 0098112", "TAN W 44M": a list's surname and initial, told by the record
+    number or the age and sex after it."""
+    ws = t.words
+    for i in range(len(ws) - 1):
+        surname, initial = ws[i], ws[i + 1]
+        if surname.shape != "caps" or initial.shape != "initial" or len(surname.key) < 3:
+            continue
+        if t.text[surname.end : initial.start] != " ":
+            continue
+        key = surname.key
+        english = key in ENGLISH or key in MEDICAL or key in EPONYMS or key in NOT_NAMES
+        if english and (key not in SURNAMES or key in COMMON or key in MEDICAL):
+            continue  # "VITAMIN K 10mg", "GRADE B 3"; but "BAKER J 44M" is a surname
+        if key in PATIENT_TITLES or key in CLINICIAN_TITLES or key in REGIONS:
+            continue
+        if _RECORD_OR_AGE_AFTER.match(t.text, initial.end):
+            found = [surname]
+            yield Found(
+                surname.start, initial.end, "colleague" if t.is_colleague(found) else "name"
+            )
+
+
+_RECORD_OR_AGE_AFTER = re.compile(r"[ \t]+(?:[A-Z]{1,4}[ \t]?\d{4,}|\d{1,3}[ \t]?[MF]\b|\d{5,})")
+
+
 def _first_name_subjects(t: Text) -> Iterator[Found]:
     """A first name alone where only a person fits: "Maisie was back in ED", "Olumide's CT",
     "emma's dad"."""
@@ -483,6 +512,9 @@ def _first_name_subjects(t: Text) -> Iterator[Found]:
             following = ws[i + 1].key
             if following in RELATIONS or (t.capitalised(w) and following in BELONGINGS):
                 yield Found(w.start, w.end, "name")
+            continue
+        if t.capitalised(w) and _AGE_IN_BRACKETS.match(t.text, w.end):
+            yield Found(w.start, w.end, "name")  # "re Ollie (7yo) - pain RIF"
             continue
         if not t.capitalised(w) or not t.adjacent(i, i + 1):
             continue
@@ -633,7 +665,7 @@ _NICKNAME = re.compile(
 _BY_BED = re.compile(
     r"\b(?i:bed|bay|cubicle|rm|room)\s?\d{1,3}[A-Z]?\s?[:\-\u2013]?\s((?:Mr|Mrs|Ms|Miss)\.?\s)?"
     r"([A-Z][a-z]{2,20}(?:[ -][A-Z][a-z]{2,20})?)\b"
-    r"|\b([A-Z][a-z]{2,20})\s(?i:bed|bay)\s?\d{1,3}\b"
+    r"|\b([A-Z][a-z]{2,20})\s(?:in\s)?(?i:bed|bay)\s?\d{1,3}\b"
 )
 
 
@@ -840,3 +872,4 @@ def find(
     yield from _unknown_possessives(t)
     yield from _name_before_bed(t)
     yield from _labelled_names(t)
+    yield from _surnames_with_an_initial(t)

@@ -39,6 +39,7 @@ from phi.rules.wordtext import (
 
 STRONG_PLACE_TRIGGERS = {
     "lives": {"in", "at", "near", "on"},
+    "live": {"in", "at", "near"},  # "Both live in Llangefni"
     "living": {"in", "at", "near", "on"},
     "lived": {"in", "at", "near"},
     "resides": {"in", "at", "near"},
