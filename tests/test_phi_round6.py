@@ -39,6 +39,9 @@ import phi
         ("Handover: Joe in bed 8 is the volvulus.", "Joe"),
         ("Call re Ollie (7yo), pain since lunch.", "Ollie"),
         ("DOB 30.04.1929 (95), Frau Ingrid", "95"),
+        ("Mrs K. (97) had her hip done.", "97"),
+        ("Yes it's the 21st, at the old hospital.", "21st"),
+        ("Heard he retired to Texel.", "Texel"),
     ],
 )
 def test_round_six_identifiers_are_found(text, found):
@@ -62,6 +65,8 @@ def test_round_six_identifiers_are_found(text, found):
         "VITAMIN K 10mg IV",
         "GRADE B 3 cm",
         "HEP B 12345 titre",
+        "she is the 3rd leak this year",
+        "it's the 3rd time this week",
     ],
 )
 def test_lookalikes_of_round_six_shapes_are_not_blocked_beyond_their_own_identifiers(text):

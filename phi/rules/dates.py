@@ -222,6 +222,14 @@ DATES: list[Rule] = [
         re.I,
         group=1,
     ),
+    # "Yes it's the 21st, at the University Hospital": a day, when nothing is counted after it.
+    rule(
+        "date-ordinal-is",
+        "date",
+        r"\b(?i:it's|it\u2019s|it is|that's|is|was)\s+the\s+"
+        r"((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b(?=\s*(?:[,.;:!?)]|$))",
+        group=1,
+    ),
     # What is booked, seen or received has a date: "Booked for 5/11", "follow-up 2/9:".
     rule(
         "date-booked",
@@ -351,7 +359,13 @@ AGES: list[Rule] = [
     ),
     # "Elderly gent (97)", "Mrs Mahoney (90)", "Lady of 99", "her 90th birthday", and an age
     # opening a sentence: "91, a Hartmann's, we knew going in."
-    rule("age-in-brackets", "age", rf"(?<=[A-Za-z] )\(({AGE})\)", group=1, keep=_not_a_vital_sign),
+    rule(
+        "age-in-brackets",
+        "age",
+        rf"(?:(?<=[A-Za-z] )|(?<=[A-Z]\. ))\(({AGE})\)",  # "Frail gent (96)", "Mrs D. (96)"
+        group=1,
+        keep=_not_a_vital_sign,
+    ),
     # After a date of birth: "DOB 30.04.1929 (95)".
     rule("age-after-birth-year", "age", rf"(?<=\d\d\d\d)\s?\(({AGE})\)", group=1),
     rule(

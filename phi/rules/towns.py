@@ -40,6 +40,7 @@ from phi.rules.wordtext import (
 STRONG_PLACE_TRIGGERS = {
     "lives": {"in", "at", "near", "on"},
     "live": {"in", "at", "near"},  # "Both live in Llangefni"
+    "retired": {"to"},  # "he retired to Texel"
     "living": {"in", "at", "near", "on"},
     "lived": {"in", "at", "near"},
     "resides": {"in", "at", "near"},
