@@ -115,8 +115,26 @@ DATES: list[Rule] = [
     rule(
         "date-weekday",
         "date",
-        r"\b(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?i:day|sday|nesday|rsday|urday)?\.?"
+        r"\b(?i:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?i:day|sday|nesday|rsday|urday)?\.?"
         r",?\s+(?:the\s+)?(?:(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b|\d{1,2}/\d{1,2}(?!\d))",
+    ),
+    # German weekdays before a dotted day and month: "OP-Plan Di. 24.06.".
+    rule(
+        "date-weekday-dotted",
+        "date",
+        r"\b(?:Mo|Di|Mi|Do|Fr|Sa|So|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?\s+"
+        r"(?:[12]\d|3[01]|0?[1-9])\.(?:0?[1-9]|1[0-2])\.(?:\d{2,4})?(?!\d)",
+    ),
+    # A day alone after what happens on it: "extubated 3rd", "home 28th", "until 14th".
+    rule(
+        "date-ordinal-after-event",
+        "date",
+        r"\b(?i:until|till|since|home|discharged|admitted|extubated|due|booked|planned|mdt|"
+        r"clinic|review|op|surgery|appt|appointment|d/c)\s+((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b"
+        r"(?!\s+(?i:day|week|month|year|night|time|attempt|floor|line|dose|cycle|opinion|hour|"
+        r"visit|admission|operation|go|try|occasion|centile|percentile|generation|degree|order|"
+        r"trimester|stage|pass|place|look|relook|procedure|side|round|case|patient))",
+        group=1,
     ),
     # A slash pair followed by a time is a date even when both sides could be a month:
     # "next due 2/4 18:00".
@@ -152,7 +170,8 @@ DATES: list[Rule] = [
         r"thanksgiving|independence day|bastille day|easter (?:sunday|monday)|good friday|"
         r"eid (?:al|ul)-(?:fitr|adha)|yom kippur|rosh hashanah|diwali|deepavali|vaisakhi|"
         r"baisakhi|hanukkah|chanukah|anzac day|waitangi day|australia day|canada day|"
-        r"memorial day|labou?r day|chinese new year|lunar new year)\b",
+        r"memorial day|labou?r day|chinese new year|lunar new year|heiligabend|pongal|onam|"
+        r"guy fawkes night|new yr'?s (?:day|eve)|xmas day|hari raya)\b",
     ),
     # A feast on its own after a word of time: "home for Christmas", "over Easter", "before Eid".
     rule(
@@ -236,7 +255,8 @@ DATES: list[Rule] = [
         "date",
         r"\b(?:booked(?:\s+for)?|scheduled(?:\s+for)?|planned(?:\s+for)?|listed\s+for|flight|"
         r"follow-up|f/u|r/v|reviewed|seen|received|relook|appointment|appt|le|el|il|am|du)"
-        r"\s*:?\s+((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[01]))(?![\d/%-]|[.,:]\d)"
+        r"\s*:?\s+((?:0?[1-9]|[12]\d|3[01])(?:/(?:0?[1-9]|1[01])|\.(?:0[1-9]|1[0-2])))"
+        r"(?![\d/%-]|[.,:]\d)"
         r"(?!\s*(?:days?|weeks?|months?|hours?|nodes?)\b)",
         re.I,
         group=1,

@@ -13,7 +13,7 @@ FOREIGN_MONTHS = (
     r"mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|"
     r"febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|"
     r"mar[çc]o|maio|junho|julho|setembro|outubro|dezembro|januari|februari|maart|mei|"
-    r"augustus)"
+    r"augustus|dez|okt|dic|ene|fev|janv|f[ée]vr|avr|juil)"
 )
 ORDINAL_WORDS = (
     r"(?:(?:twenty|thirty)[\s-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"

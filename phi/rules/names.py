@@ -62,9 +62,12 @@ def _untitled_name(text: str, match: re.Match[str]) -> bool:
 
 def _not_a_word_first(text: str, match: re.Match[str]) -> bool:
     # "Sokolov A —" is a patient; "Plan A —", "Grade B —", "CT A." are not.
-    first = text.split()[0]
-    if first.lower() in COMMON or first.lower() in MEDICAL or first in NOT_NAMES:
+    first = text.split()[0].rstrip(",")
+    key = first.lower()
+    if key in COMMON or key in MEDICAL or first in NOT_NAMES:
         return False
+    if key in ENGLISH and key not in SURNAMES:
+        return False  # "VITAMIN K", "TYPE B": words, then a letter
     return not _is_eponym(first)
 
 
@@ -218,6 +221,15 @@ NAMES: list[Rule] = [
         "name",
         rf"\b({CAPS_SURNAME},?\s+[A-Z]{{1,2}})\b(?=\s*(?:\(\d|,\s*\d|\))|$)",
         group=1,
+        keep=_not_a_word_first,
+    ),
+    # A theatre list's entry after a dash: "lap chole - HUSSAIN A - K449871", "— BYRNE C".
+    rule(
+        "dashed-surname-initial",
+        "name",
+        rf"[-\u2013\u2014][ \t]+({CAPS_SURNAME}[ \t][A-Z])\b(?=[ \t]*(?:\n|$|[-\u2013\u2014(]))",
+        group=1,
+        keep=_not_a_word_first,
     ),
     # After "Re:" the header is a name whatever follows: "Re: BALOGUN A (DOB …)".
     rule(

@@ -13,6 +13,14 @@ NATIONAL_IDS: list[Rule] = [
     rule("nino", "national_id", r"\b[A-Z]{2} \d{2} \d{2} \d{2} [A-D]\b"),
     rule("nino-compact", "national_id", r"\b[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]\b"),
     rule("uk-licence", "national_id", r"\b[A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2}\b"),
+    # Brazil's CPF "412.873.556-20"; Argentina's DNI "38.441.206" after its name.
+    rule("cpf", "national_id", r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b"),
+    rule(
+        "dni-dotted",
+        "national_id",
+        r"\b(?i:DNI|documento|c[ée]dula|CI)\)?\s*(?:n[°ºo]\.?\s*)?:?\s*(\d{1,2}\.\d{3}\.\d{3})\b",
+        group=1,
+    ),
     rule(
         "national-context",
         "national_id",

@@ -193,6 +193,13 @@ def _after_relation(t: Text) -> Iterator[Found]:
             continue  # "patient ID 507…", "Patient NL:", "BSN": codes, not names; "ÅSE" is one
         if name.shape == "caps" and name.key in COMMON and name.key not in FIRST_NAMES:
             continue  # "PT ADDRESS:", "SON AWARE": words in capitals
+        if (
+            name.shape == "caps"
+            and name.key in ENGLISH
+            and name.key not in FIRST_NAMES
+            and name.key not in SURNAMES
+        ):
+            continue  # "PT REFERRAL:": a heading
         digit_after = t.text[name.end : name.end + 2].strip()[:1].isdigit()
         if digit_after and name.key not in FIRST_NAMES and name.shape != "title":
             continue  # "BSN 172839465"; but "NOK SON PETER 01423…", "Hus Tomás 085…" are names

@@ -241,7 +241,7 @@ ADDRESSES: list[Rule] = [
         "street",
         "address",
         r"\b(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s+\d+[A-Z]?,?\s+)?\d{1,5}[A-Za-z]?,?\s+"
-        rf"(?:[A-Z][a-z'-]+\s+){{1,3}}(?:{STREET_TYPES})\b\.?",
+        rf"(?:(?:[A-ZÀ-Þ][a-zß-ÿ'-]+|[A-Z]{{2,3}})\s+){{1,3}}(?:{STREET_TYPES})\b\.?",
     ),
     # US numbered streets: "410 W 10th Ave"; the number after the name: "Rua das Flores 112".
     rule(
@@ -253,8 +253,8 @@ ADDRESSES: list[Rule] = [
     rule(
         "street-name-number",
         "address",
-        r"\b(?:Rua|Calle|Via|Avenida|Rue|Viale|Carrer)\s+(?:(?:d[aeo]s?|de la|del|della|di)\s+)?"
-        r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+\d{1,4}\b",
+        r"\b(?:Rua|Calle|Via|Avenida|Av\.|Rue|Viale|Carrer)\s+"
+        r"(?:(?:d[aeo]s?|de la|del|della|di)\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,?\s+\d{1,4}\b",
     ),
     rule(
         "town-after-street-number",
