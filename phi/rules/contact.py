@@ -201,5 +201,6 @@ PHONES: list[Rule] = [
         re.I,
         group=1,
         keep=_LOCAL_PHONE,
+        engine="re2",
     ),
 ]

@@ -172,6 +172,7 @@ DATES: list[Rule] = [
         r"baisakhi|hanukkah|chanukah|anzac day|waitangi day|australia day|canada day|"
         r"memorial day|labou?r day|chinese new year|lunar new year|heiligabend|pongal|onam|"
         r"guy fawkes night|new yr'?s (?:day|eve)|xmas day|hari raya)\b",
+        engine="re2",
     ),
     # A feast on its own after a word of time: "home for Christmas", "over Easter", "before Eid".
     rule(
@@ -181,6 +182,7 @@ DATES: list[Rule] = [
         r"(Christmas|Xmas|Easter|Eid(?:\s+al-\w+)?|Diwali|Hanukkah|Passover|Ramadan|Thanksgiving|"
         r"Hogmanay|Vaisakhi|Chinese New Year|Lunar New Year|New Year)\b",
         group=1,
+        engine="re2",
     ),
     rule(
         "date-cjk",
@@ -217,6 +219,7 @@ DATES: list[Rule] = [
         rf"\b(?:the\s+)?{ORDINAL}\s+(?:inst\b\.?|ult\b\.?|of\s+(?:this|last|next)\s+month)"
         rf"|\b(?:the\s+)?{ORDINAL_WORDS}(?:\s+of)?\s+{MONTHS}\b",
         re.I,
+        engine="re2",
     ),
     # "to move her op to the 3rd, she…": the 3rd of a month, not a floor.
     rule(

@@ -113,6 +113,7 @@ NAMES: list[Rule] = [
         rf"[,:]?\s+\(?((?:[A-Z]\.\s?)?{NAME}(?:\s+(?:[A-Z]\.\s?)?{SURNAME})?)",
         group=1,
         keep=_patient_or_relative,
+        engine="re2",
     ),
     # Initials are a name too: "Mrs D. (96)", "Mr T.J., 77,", "Pt J.M. has asked", "Patient
     # (initials K.O.)". Not "Mr T. Siddiqui": with a surname the title rules decide.
@@ -137,6 +138,7 @@ NAMES: list[Rule] = [
         rf"(?:{RELATIONS})\b",
         group=1,
         keep=_untitled_name,
+        engine="re2",
     ),
     rule(
         "name-age",
@@ -145,6 +147,7 @@ NAMES: list[Rule] = [
         r"\s+old|\s?[MF])?\b",
         group=1,
         keep=_untitled_name,
+        engine="re2",
     ),
     rule(
         "first-name-age",
@@ -169,6 +172,7 @@ NAMES: list[Rule] = [
         r"needed|needs|wants|asked|said|told)\s+(?:her|his|their|with|back|in|to)\b",
         group=1,
         keep=_untitled_name,
+        engine="re2",
     ),
     # "Alhaji Musa Danjuma's MRN", "Aoife Ní Chonaill's CT": two or three capitalised words
     # with a possessive are a person (eponyms are one word, and are refused anyway).
@@ -187,6 +191,7 @@ NAMES: list[Rule] = [
         r"died|passed away|re-presented|was reviewed|was seen|was discharged|was consented)\b",
         group=1,
         keep=_untitled_name,
+        engine="re2",
     ),
     # Seeing someone: "I reviewed Siobhán Ní Bhriain on the ward".
     rule(
@@ -252,6 +257,7 @@ NAMES: list[Rule] = [
         rf"\b({FULL_NAME})\s+\((?i:hospital|MRN|NHS|DOB|aged?|born|record|d\.o\.b)",
         group=1,
         keep=_untitled_name,
+        engine="re2",
     ),
     # A first name, then who they are: "Kwame (my pt's husband)", "Úna, dtr", "Carmel (dtr)",
     # "Lakshmi (side room 5)", "Kev's mam".

@@ -34,6 +34,7 @@ NATIONAL_IDS: list[Rule] = [
         r"[A-Z]{3}\d{4}|[A-Z]{4}\s\d{4}\s\d{4}|[0-9A-Z]{4}-[0-9A-Z]{3}-[0-9A-Z]{4}))\b",
         re.I,
         group=1,
+        engine="re2",
     ),
 ]
 

@@ -76,6 +76,7 @@ POSTCODES: list[Rule] = [
         "postcode",
         rf"\b(?:{STREET_TYPES})\.?,\s*(?:[A-Z][a-z]+,?\s+)?(\d{{5}}(?:-\d{{4}})?)\b",
         group=1,
+        engine="re2",
     ),
 ]
 
