@@ -44,7 +44,18 @@ def test_round_eight_identifiers_are_found(text, found):
         "booked 12.5 mg",
         "op 2nd look at 48h",
         "MDT 2nd opinion",
+        "My consultant Mr Adeyemi says I'm too slow.",
+        "Our vascular lead Mr Hendricks wants every carotid in 7 days.",
+        "On call tonight at Mater Misericordiae, ED is 60 deep.",
+        "The MDT is moving to Thursdays.",
+        "The nearest tertiary is Queensland Children's Hospital.",
+        "Mi sono trasferito dal Policlinico Gemelli.",
     ],
 )
+def test_a_section_of_the_notes_is_not_a_clinicians_title():
+    found = phi.blocking(phi.scan("Stoma nurse: Mr Quigley independent with bag changes."))
+    assert [f.text for f in found] == ["Mr Quigley"]
+
+
 def test_round_eight_lookalikes_are_not_blocked(text):
     assert phi.blocking(phi.scan(text)) == [], phi.scan(text)

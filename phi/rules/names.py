@@ -18,6 +18,7 @@ from phi.rules.wordtext import (
     FIRST_NAMES,
     MEDICAL,
     PATIENT_TITLES,
+    REGIONS,
     SURNAMES,
 )
 from phi.wordlists import load
@@ -51,6 +52,8 @@ def _untitled_name(text: str, match: re.Match[str]) -> bool:
         return False  # "Miss Carver's list": titled names are phi/rules/people.py's to judge
     if any(word in NOT_NAMES for word in words) or _is_eponym(text):
         return False
+    if words[0].lower() in REGIONS and words[0].lower() not in FIRST_NAMES:
+        return False  # "Queensland Children's Hospital": a state's hospital
     if len(words) == 1:
         word = words[0]
         if word.lower() in COMMON and word.lower() not in FIRST_NAMES:

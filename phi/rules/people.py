@@ -81,6 +81,11 @@ CLINICIAN_ROLES = frozenset(
      "matron", "midwife", "physio", "physiotherapist", "pharmacist", "dietitian", "dietician",
      "lead", "coordinator", "rep"]
 )  # fmt: skip
+# Roles that also head a section of the notes written about the patient.
+NOTE_SECTIONS = frozenset(
+    ["nurse", "matron", "midwife", "physio", "physiotherapist", "pharmacist", "dietitian",
+     "dietician", "coordinator"]
+)  # fmt: skip
 TEACHING = frozenset(
     ["learnt", "learned", "taught", "trained", "shown", "that", "this", "it", "trick", "tip"]
 )
@@ -102,7 +107,10 @@ def _a_clinician(t: Text, i: int, last: int) -> bool:
         before = ws[i - 2].key  # "the reg for Mr Adebayo"
     if before in CLINICIAN_ROLES:
         between = t.text[ws[i - 1].end : ws[i].start]
-        if "\n" not in between:
+        # "Stoma nurse: Mr Quigley independent with bags": a section of the notes, about the
+        # patient; "Surgeon: Mr D. Ogunleye" names who operated.
+        header = ":" in between and before in NOTE_SECTIONS
+        if "\n" not in between and not header:
             return True
     possessive = t.text[ws[last].end : ws[last].end + 1] in ("'", "\u2019")
     return possessive and last + 1 < len(ws) and ws[last + 1].key in CLINICIAN_BELONGINGS
@@ -321,6 +329,8 @@ def _bare_full_names(t: Text) -> Iterator[Found]:
             continue
         if first.key in MEDICAL or first.key in NOT_NAMES or first.key in CLASSIFICATION_PLACES:
             continue  # "Boston Bowel Prep Scale"
+        if first.key in PATIENT_TITLES or first.key in CLINICIAN_TITLES:
+            continue  # "my consultant Mr Adeyemi": a titled name is _titled()'s to judge
         if first.key in COMMON and not (
             first.key in FIRST_NAMES and _AGE_SEX_AFTER.match(t.text, second.end)
         ):

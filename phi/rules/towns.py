@@ -37,6 +37,12 @@ from phi.rules.wordtext import (
     place_lengths,
 )
 
+_WEEKDAYS = frozenset(
+    day + plural
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    for plural in ("", "s")
+)
+
 STRONG_PLACE_TRIGGERS = {
     "lives": {"in", "at", "near", "on"},
     "live": {"in", "at", "near"},  # "Both live in Llangefni"
@@ -210,6 +216,8 @@ def _place_at(t: Text, j: int, *, strong: bool, villages: bool = False) -> int |
     """Index of the last word of a place starting at word j, or None. `villages`: after a
     trigger, the list of villages counts too."""
     ws = t.words
+    if ws[j].key in _WEEKDAYS or ws[j].key in MONTH_NAMES:
+        return None  # "moving to Thursdays", "moved to March": time, not a town
     if villages or strong:
         village = _village_at(t, j)
         if village is not None:
@@ -408,8 +416,8 @@ def _bare_town_at(t: Text, i: int) -> int | None:
         if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(i, last)):
             continue
         key = " ".join(w.key for w in ws[i : last + 1])
-        if not is_place(key) or key in REGIONS:
-            continue
+        if not is_place(key) or key in REGIONS or key in _WEEKDAYS:
+            continue  # "moving to Thursdays": a day, whatever GeoNames says
         if length == 1:
             if key in COMMON or key in MEDICAL or key in EPONYMS or key in FUNCTION_WORDS:
                 continue

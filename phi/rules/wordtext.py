@@ -538,7 +538,8 @@ INSTITUTION_WORDS = frozenset(
     ["hospital", "hospitals", "infirmary", "clinic", "university", "hospice", "institute",
      "airport", "medical", "health", "children's", "royal", "memorial", "general", "centre",
      "center", "trust", "college", "school", "lodge", "station", "plant", "universitario",
-     "universitaire", "clinica", "clinique", "klinikum", "ospedale", "hôpital", "hospitalet"]
+     "universitaire", "clinica", "clinique", "klinikum", "ospedale", "hôpital", "hospitalet",
+     "mater", "policlinico", "misericordiae"]
 )  # fmt: skip
 PLACE_HEADS = frozenset(["lodge", "house", "manor", "grange", "gardens", "villa", "towers"])
 PATIENT_WORDS = frozenset(
