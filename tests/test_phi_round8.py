@@ -52,10 +52,10 @@ def test_round_eight_identifiers_are_found(text, found):
         "Mi sono trasferito dal Policlinico Gemelli.",
     ],
 )
+def test_round_eight_lookalikes_are_not_blocked(text):
+    assert phi.blocking(phi.scan(text)) == [], phi.scan(text)
+
+
 def test_a_section_of_the_notes_is_not_a_clinicians_title():
     found = phi.blocking(phi.scan("Stoma nurse: Mr Quigley independent with bag changes."))
     assert [f.text for f in found] == ["Mr Quigley"]
-
-
-def test_round_eight_lookalikes_are_not_blocked(text):
-    assert phi.blocking(phi.scan(text)) == [], phi.scan(text)
