@@ -50,6 +50,11 @@ def test_round_eight_identifiers_are_found(text, found):
         "The MDT is moving to Thursdays.",
         "The nearest tertiary is Queensland Children's Hospital.",
         "Mi sono trasferito dal Policlinico Gemelli.",
+        # What the second clean blind set (bench/blind10/) had blocked.
+        "Steps:\n1. Infraumbilical incision.\n2. Insufflate to 12 mmHg.\n3. Desufflate slowly.",
+        "NOTE: 40MMOL KCL IN 1L SALINE OVER 8H. PLEASE CHECK.",
+        "Bethesda: I nondiagnostic, II benign, III AUS, IV follicular neoplasm.",
+        "Fallvorstellung: 72-jähriger Patient, Raucher, Makrohämaturie.",
     ],
 )
 def test_round_eight_lookalikes_are_not_blocked(text):

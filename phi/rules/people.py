@@ -314,6 +314,7 @@ def _unknown_pair_is_a_name(t: Text, i: int) -> bool:
     return not any(c.isdigit() for c in after)
 
 
+_ROMAN = frozenset(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"])
 _CONTRACTIONS = tuple(
     f"{apostrophe}{end}" for apostrophe in "'\u2019" for end in ("ve", "ll", "re", "d", "m", "t")
 )
@@ -331,6 +332,8 @@ def _bare_full_names(t: Text) -> Iterator[Found]:
             continue  # "Boston Bowel Prep Scale"
         if first.key in PATIENT_TITLES or first.key in CLINICIAN_TITLES:
             continue  # "my consultant Mr Adeyemi": a titled name is _titled()'s to judge
+        if first.key in _ROMAN or second.key in _ROMAN:
+            continue  # "II benign, III AUS, IV follicular": categories
         if first.key in COMMON and not (
             first.key in FIRST_NAMES and _AGE_SEX_AFTER.match(t.text, second.end)
         ):
@@ -723,6 +726,12 @@ def _list_entries(t: Text) -> Iterator[Found]:
         if i is None:
             continue
         w = ws[i]
+        # "1. Infraumbilical incision", "3. Insufflate to 12 mmHg": numbered steps open with
+        # words; a numbered entry is a patient's only in capitals or when the lists know it.
+        numbered = match.group().strip().rstrip(":-\u2013\u2014 ").endswith(".")
+        if numbered and w.shape == "title" and w.key not in SURNAMES:
+            if not (i + 1 < len(ws) and t.text[w.end : ws[i + 1].start] == ", "):
+                continue
         if (
             w.shape == "lower"
             and i + 1 < len(ws)

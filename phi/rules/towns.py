@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from phi.rules.wordtext import (
     CLASSIFICATION_PLACES,
+    ENGLISH,
     CLINICIAN_TITLES,
     COMMON,
     EPONYMS,
@@ -420,6 +421,8 @@ def _bare_town_at(t: Text, i: int) -> int | None:
             continue  # "moving to Thursdays": a day, whatever GeoNames says
         if length == 1:
             if key in COMMON or key in MEDICAL or key in EPONYMS or key in FUNCTION_WORDS:
+                continue
+            if t.shouting and key in ENGLISH:  # "IN 1L SALINE": a word in capitals
                 continue
             if key in NOT_NAMES or key in MONTH_NAMES or key in t.colleagues:
                 continue
