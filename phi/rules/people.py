@@ -729,9 +729,9 @@ def _list_entries(t: Text) -> Iterator[Found]:
         # "1. Infraumbilical incision", "3. Insufflate to 12 mmHg": numbered steps open with
         # words; a numbered entry is a patient's only in capitals or when the lists know it.
         numbered = match.group().strip().rstrip(":-\u2013\u2014 ").endswith(".")
-        if numbered and w.shape == "title" and w.key not in SURNAMES:
-            if not (i + 1 < len(ws) and t.text[w.end : ws[i + 1].start] == ", "):
-                continue
+        comma_name = i + 1 < len(ws) and t.text[w.end : ws[i + 1].start] == ", "
+        if numbered and w.shape == "title" and w.key not in SURNAMES and not comma_name:
+            continue
         if (
             w.shape == "lower"
             and i + 1 < len(ws)

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 from phi.rules.wordtext import (
     CLASSIFICATION_PLACES,
-    ENGLISH,
     CLINICIAN_TITLES,
     COMMON,
+    ENGLISH,
     EPONYMS,
     FIRST_NAMES,
     FOLDED_VILLAGES,
