@@ -12,6 +12,7 @@ import re
 from phi.rules.fragments import CAPS_SURNAME, FULL_NAME, NAME, RELATIONS, SURNAME
 from phi.rules.rule import Rule, rule
 from phi.rules.wordtext import (
+    CLASSIFICATION_PLACES,
     CLINICIAN_TITLES,
     COMMON,
     ENGLISH,
@@ -43,6 +44,12 @@ def _is_eponym(text: str) -> bool:
     )
 
 
+_PLACE_ENDS = frozenset(
+    ["home", "house", "lodge", "hospital", "clinic", "centre", "center", "court", "manor",
+     "gardens", "hall", "practice", "surgery", "hospice", "witness"]
+)  # fmt: skip
+
+
 def _untitled_name(text: str, match: re.Match[str]) -> bool:
     start = match.start(1) if match.re.groups else match.start()
     if _CLINICIAN_BEFORE.search(match.string[max(0, start - 12) : start]):
@@ -52,12 +59,18 @@ def _untitled_name(text: str, match: re.Match[str]) -> bool:
         return False  # "Miss Carver's list": titled names are phi/rules/people.py's to judge
     if any(word in NOT_NAMES for word in words) or _is_eponym(text):
         return False
+    if words[-1].lower() in _PLACE_ENDS:
+        return False  # "Rosewood Nursing Home, 3 Church Lane": a home, not a person
     if words[0].lower() in REGIONS and words[0].lower() not in FIRST_NAMES:
         return False  # "Queensland Children's Hospital": a state's hospital
     if len(words) == 1:
         word = words[0]
         if word.lower() in COMMON and word.lower() not in FIRST_NAMES:
             return False  # "Contact her daughter", "Email his wife"
+        if word.lower() in ENGLISH and word.lower() not in FIRST_NAMES:
+            return False  # "Asymptomatic, 9 years"
+        if word.lower() in CLASSIFICATION_PLACES:
+            return False  # "pt, Atlanta severe": a classification
         adverb = word.endswith("ly") and word.lower() not in FIRST_NAMES  # not "Lily", "Emily"
         return word not in CLAUSE_OPENERS and not adverb
     return True
@@ -123,7 +136,8 @@ NAMES: list[Rule] = [
     rule(
         "initials-titled",
         "name",
-        r"\b(?:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS)\.?\s([A-Z]\.(?:\s?[A-Z]\.){0,2})(?!\s?[A-Z][a-z])",
+        r"\b(?:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS)\.?\s(?:[A-Z]\.(?:\s?[A-Z]\.){0,2}(?!\s?[A-Z][a-z])"
+        r"|[A-Z](?=[:,]))",  # "WR Mr H: POD3"
         group=0,
     ),
     rule(

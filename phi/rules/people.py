@@ -172,6 +172,8 @@ def _after_relation(t: Text) -> Iterator[Found]:
         if ws[j].key in CLINICIAN_TITLES:
             continue  # "her niece, Dr Shreya …": a clinician's name, allowed as one
         name = ws[j]
+        if name.key in CLASSIFICATION_PLACES:
+            continue  # "pt, Atlanta severe": a classification
         lower_first_name = (
             name.shape == "lower" and name.key in FIRST_NAMES and name.key not in FUNCTION_WORDS
         )
@@ -614,17 +616,19 @@ def _surname_comma_first_name(t: Text) -> Iterator[Found]:
             continue
         if surname.key not in SURNAMES or first.key not in FIRST_NAMES:
             continue
-        if surname.key in COMMON or first.key in COMMON or surname.key in MEDICAL:
-            continue
         pasted_header = (
             surname.shape == "caps" and first.shape == "title" and first.key in FIRST_NAMES
         )  # "WU, Jian", "ABUBAKAR, Hauwa": a pasted label
+        if surname.key in COMMON or first.key in COMMON:
+            continue
+        if surname.key in MEDICAL and not pasted_header:
+            continue  # but "KELLY, Maura" is a woman, not a clamp
         if first.key in MEDICAL or (
             surname.shape == "caps" and not t.shouting and not pasted_header
         ):
             continue  # "TAPP, ASA 2": procedures and scores in capitals
-        if surname.key in EPONYMS or surname.key in PLACES:
-            continue
+        if (surname.key in EPONYMS or surname.key in PLACES) and not pasted_header:
+            continue  # but "DOUGLAS, Frances", "KELLY, Maura": a label, not Douglas or Kelly
         found = [surname, first]
         yield Found(surname.start, first.end, "colleague" if t.is_colleague(found) else "name")
 
@@ -677,7 +681,8 @@ def _labelled_by_what_follows(t: Text, i: int) -> bool:
 
 
 _NICKNAME = re.compile(
-    r"(?i:known as|prefers|goes by|calls (?:him|her|them)self|nicknamed?|mate|friend|pal|"
+    r"(?i:known as|prefers(?: to be called)?|likes to be called|goes by|"
+    r"calls (?:him|her|them)self|nicknamed?|mate|friend|pal|"
     r"named (?:him|her|my patient|the patient)|called (?:him|her))\s+['\"\u2018\u201c]"
     r"(?:(?:Big|Little|Old|Young|Uncle|Auntie|Aunty|Nana|Papa)\s+)?"
     r"([A-Z][a-z]{1,20})['\"\u2019\u201d]"

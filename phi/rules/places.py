@@ -9,6 +9,7 @@ from phi.rules.rule import Rule, rule
 from phi.rules.wordtext import (
     CLASSIFICATION_PLACES,
     COMMON,
+    ENGLISH,
     EPONYMS,
     FUNCTION_WORDS,
     MEDICAL,
@@ -122,7 +123,18 @@ def _town_word(text: str, match: re.Match[str]) -> bool:
         return False  # "Page 1123": a pager, not Page, Arizona
     if key in PLACES:
         return key not in REGIONS
-    if any(w in COMMON or w in MEDICAL or w in REGIONS for w in key.split()):
+    parts = key.split()
+    uk_code = bool(_UK_CODE.fullmatch(code.strip(" ,")))
+    if (
+        len(parts) == 2
+        and uk_code
+        and text.istitle()
+        and parts[0] not in ENGLISH
+        and parts[1] not in _STREET_WORDS
+        and not any(w in MEDICAL or w in REGIONS for w in parts)
+    ):
+        return True  # "Hebden Bridge HX7 8AE": a town of two words, one of them English
+    if any(w in COMMON or w in MEDICAL or w in REGIONS for w in parts):
         return False
     # Not in the list: only a Title-case word before a postcode that can't be a number, or
     # before an Australian state and its postcode ("Ringwood VIC 3134").
@@ -137,6 +149,8 @@ def _town_word(text: str, match: re.Match[str]) -> bool:
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_UK_CODE = re.compile(r"[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}")
+_STREET_WORDS = frozenset(w.lower() for w in STREET_TYPES.split("|"))
 _AU_STATES = frozenset(["VIC", "NSW", "QLD", "SA", "WA", "TAS", "NT", "ACT"])
 _AU_STATE_CODE = re.compile(r",?\s+(?:VIC|NSW|QLD|SA|WA|TAS|NT|ACT),?\s+\d{4}")
 

@@ -219,6 +219,8 @@ def _place_at(t: Text, j: int, *, strong: bool, villages: bool = False) -> int |
     ws = t.words
     if ws[j].key in _WEEKDAYS or ws[j].key in MONTH_NAMES:
         return None  # "moving to Thursdays", "moved to March": time, not a town
+    if j + 1 < len(ws) and f"{ws[j].key} {ws[j + 1].key}" in REGIONS:
+        return None  # "from Sri Lanka": a country
     if villages or strong:
         village = _village_at(t, j)
         if village is not None:

@@ -539,7 +539,7 @@ INSTITUTION_WORDS = frozenset(
      "airport", "medical", "health", "children's", "royal", "memorial", "general", "centre",
      "center", "trust", "college", "school", "lodge", "station", "plant", "universitario",
      "universitaire", "clinica", "clinique", "klinikum", "ospedale", "hôpital", "hospitalet",
-     "mater", "policlinico", "misericordiae"]
+     "mater", "policlinico", "misericordiae", "nursing", "residential"]
 )  # fmt: skip
 PLACE_HEADS = frozenset(["lodge", "house", "manor", "grange", "gardens", "villa", "towers"])
 PATIENT_WORDS = frozenset(

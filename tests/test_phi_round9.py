@@ -1,0 +1,37 @@
+"""What the ninth round of blind sets (bench/blind9/) taught the screen, in examples of our
+own words: each shape was missed or wrongly blocked on the round's one measurement."""
+
+from __future__ import annotations
+
+import pytest
+
+import phi
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("WR Mr K: POD2, tolerating diet.", "Mr K"),
+        ("Pt Maeve (prefers to be called 'Mae') from the home.", "Mae"),
+        ("INR 8.2 on HOLDEN, Bernadette RJ1044217, warfarin held.", "HOLDEN, Bernadette"),
+        ("0830 KELLY, Aoife lap chole", "KELLY, Aoife"),
+        ("41 Mill Lane, Hebden Bridge HX7 8AE", "Hebden Bridge"),
+    ],
+)
+def test_round_nine_identifiers_are_found(text, found):
+    assert any(found in f.text for f in phi.blocking(phi.scan(text))), phi.scan(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Necrotising pancreatitis in our pt, Atlanta severe, 50% necrosis.",
+        "Question from Sri Lanka: snake bite with compartment syndrome.",
+        "Jehovah's Witness, 45F, for elective hysterectomy.",
+        "Lives in Rosewood Nursing Home, 3 Church Lane.",
+        "TAPP, ASA 2, day case.",
+    ],
+)
+def test_round_nine_lookalikes_are_not_blocked(text):
+    blocked = [f for f in phi.blocking(phi.scan(text)) if f.kind != "address"]
+    assert blocked == [], phi.scan(text)
