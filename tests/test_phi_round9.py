@@ -16,6 +16,14 @@ import phi
         ("INR 8.2 on HOLDEN, Bernadette RJ1044217, warfarin held.", "HOLDEN, Bernadette"),
         ("0830 KELLY, Aoife lap chole", "KELLY, Aoife"),
         ("41 Mill Lane, Hebden Bridge HX7 8AE", "Hebden Bridge"),
+        ("of 3 Heol y Coed, Pontypridd CF37 4PL", "3 Heol y Coed"),
+        ("Addr: 2211 W Fullerton Ave, Chicago, IL 60647", "2211 W Fullerton Ave"),
+        ("GP practice, 40 Quayside, Newcastle NE1 3DX", "40 Quayside"),
+        ("Transferred from Trois-Rivi\u00e8res by air.", "Trois-Rivi\u00e8res"),
+        ("Outreach worker Ciara contacted on the mobile.", "Ciara"),
+        ("Liaison Officer Vanessa to accompany.", "Vanessa"),
+        ("Hollybank Care Home, Chesterfield. Incarcerated hernia.", "Chesterfield"),
+        ("Paddy's wife says he has been yellow.", "Paddy"),
     ],
 )
 def test_round_nine_identifiers_are_found(text, found):
@@ -30,8 +38,18 @@ def test_round_nine_identifiers_are_found(text, found):
         "Jehovah's Witness, 45F, for elective hysterectomy.",
         "Lives in Rosewood Nursing Home, 3 Church Lane.",
         "TAPP, ASA 2, day case.",
+        "A call from the coroner's officer about a death after lap chole.",
+        "A resident from Ashgrove Care Home with an obstructing tumour.",
     ],
 )
 def test_round_nine_lookalikes_are_not_blocked(text):
     blocked = [f for f in phi.blocking(phi.scan(text)) if f.kind != "address"]
     assert blocked == [], phi.scan(text)
+
+
+def test_a_hospitals_town_is_a_warning_as_the_hospital_is():
+    found = phi.scan("Reg at Waikato Hospital, Hamilton. We had a busy night.")
+    assert [(f.kind, f.level) for f in found] == [
+        ("institution", phi.QUASI),
+        ("town", phi.QUASI),
+    ]

@@ -46,6 +46,9 @@ _NUMBER_NEXT = re.compile(r"[ \t]*(?:(?i:id|no|number|nr)\b\.?)?[ \t]*[:#]?[ \t]
 
 PLACE_SEEDS = frozenset(["place", "address", "postcode"])
 OTHER_SEEDS = frozenset(["name", "record_number", "national_id", "phone", "date", "age"])
+# After a hospital's name, its town ("Clinique des Cèdres, Toulouse") says what the hospital
+# says: where the patient is treated. A warning, as the hospital is.
+INSTITUTION_SEEDS = frozenset(["institution"])
 
 
 def _listed(key: str) -> bool:
@@ -82,7 +85,7 @@ def links(text: str, found: Iterable[tuple[int, int, str]]) -> Iterator[Found]:
     found = list(found)
     taken = sorted((s, e) for s, e, _ in found)
     starts = [s for s, _ in taken]
-    seeds = [(s, e, k) for s, e, k in found if k in PLACE_SEEDS | OTHER_SEEDS]
+    seeds = [(s, e, k) for s, e, k in found if k in PLACE_SEEDS | OTHER_SEEDS | INSTITUTION_SEEDS]
 
     def free(start: int, end: int) -> bool:
         # The taken spans never overlap: only the neighbours by start can touch this one.
@@ -109,7 +112,8 @@ def links(text: str, found: Iterable[tuple[int, int, str]]) -> Iterator[Found]:
                 and (not labelled or kind == "place")
                 and _a_link(after.group(1), from_place=from_place and not labelled)
             ):
-                new.append((after.start(1), after.end(1), "place"))
+                link = "town" if kind in INSTITUTION_SEEDS else "place"
+                new.append((after.start(1), after.end(1), link))
             before = _BEFORE.search(text[max(0, start - 60) : start])
             if before and from_place:
                 offset = max(0, start - 60)

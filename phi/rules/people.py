@@ -575,6 +575,8 @@ def _unknown_possessives(t: Text) -> Iterator[Found]:
         key = w.key
         if key in COMMON or key in MEDICAL or key in FUNCTION_WORDS or key in NOT_NAMES:
             continue
+        if key in ENGLISH and ws[i + 1].key in ("officer", "worker"):
+            continue  # "the coroner's officer", "the council's worker"
         if key in EPONYMS or key in RELATIONS or key in PATIENT_WORDS or key in REGIONS:
             continue
         if w.shape == "caps" and not t.shouting:

@@ -256,7 +256,14 @@ ADDRESSES: list[Rule] = [
         "street",
         "address",
         r"\b(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s+\d+[A-Z]?,?\s+)?\d{1,5}[A-Za-z]?,?\s+"
-        rf"(?:(?:[A-ZÀ-Þ][a-zß-ÿ'-]+|[A-Z]{{2,3}})\s+){{1,3}}(?:{STREET_TYPES})\b\.?",
+        rf"(?:[NSEW]\.?\s+)?(?:(?:[A-ZÀ-Þ][a-zß-ÿ'-]+|[A-Z]{{2,3}})\s+){{1,3}}(?:{STREET_TYPES})\b\.?",
+    ),
+    # One word for the street, then the town: "40 Quayside, Newcastle", "88 Kingsway, Hove".
+    rule(
+        "street-one-word",
+        "address",
+        r"\b\d{1,4}[A-Za-z]?,?\s+[A-Z][a-z]{2,20}(?:way|gate|side|field|hill|wood|bank|row|"
+        r"park|croft|moor|dale|vale|mead|green|lea)(?=,\s+[A-Z][a-z])",
     ),
     # US numbered streets: "410 W 10th Ave"; the number after the name: "Rua das Flores 112".
     rule(
@@ -281,8 +288,8 @@ ADDRESSES: list[Rule] = [
     rule(
         "street-romance",
         "address",
-        r"\b\d{1,4},?\s+(?:Rue|Via|Calle|Avenida|Strada|Piazza|Plaza|Boulevard)"
-        r"(?:\s+(?:de|del|della|des|du|la|le|di|das|do))*(?:\s+[A-Z][\w'-]+){1,3}",
+        r"\b\d{1,4},?\s+(?:Rue|Via|Calle|Avenida|Strada|Piazza|Plaza|Boulevard|Heol|Ffordd|"
+        r"Stryd|Lôn)(?:\s+(?:de|del|della|des|du|la|le|di|das|do|y|yr))*(?:\s+[A-Z][\w'-]+){1,3}",
     ),
     rule(
         "street-lower",

@@ -502,8 +502,13 @@ def _bare_towns(t: Text) -> Iterator[Found]:
             continue
         if i > 0 and ws[i - 1].shape == "caps" and t.adjacent(i - 1, i) and not t.shouting:
             continue  # "UZ Leuven", "CMC Vellore": a hospital's name
-        if i > 0 and ws[i - 1].key in INSTITUTION_WORDS and ws[i - 1].shape != "lower":
-            continue  # "Hospital Universitario La Paz"
+        if (
+            i > 0
+            and ws[i - 1].key in INSTITUTION_WORDS
+            and ws[i - 1].shape != "lower"
+            and t.adjacent(i - 1, i)
+        ):
+            continue  # "Hospital Universitario La Paz"; not "Hollybank Care Home, Chesterfield"
         if any(k.key in EMPLOYER_WORDS for k in ws[max(0, i - 3) : i]):
             continue  # "the pt's employer (Rio Tinto)": an employer, a warning of its own
         if i > 0 and (ws[i - 1].key in PATIENT_TITLES or ws[i - 1].key in CLINICIAN_TITLES):

@@ -17,7 +17,9 @@ from phi.wordlists import load
 
 FIRST_NAMES = load("first_names")
 SURNAMES = load("surnames")
-PLACES = load("places")
+# "Trois-Rivières", "Stratford-upon-Avon": the text is cut into words at hyphens, so each
+# hyphenated town is also known by its words.
+PLACES = (lambda towns: towns | {t.replace("-", " ") for t in towns if "-" in t})(load("places"))
 
 
 def fold(key: str) -> str:
@@ -130,6 +132,8 @@ RELATIONS = frozenset(
         "nok",
         "niece",
         "wf",
+        "worker",
+        "officer",
         "mate",
         "flatmate",
         "housemate",
@@ -539,7 +543,7 @@ INSTITUTION_WORDS = frozenset(
      "airport", "medical", "health", "children's", "royal", "memorial", "general", "centre",
      "center", "trust", "college", "school", "lodge", "station", "plant", "universitario",
      "universitaire", "clinica", "clinique", "klinikum", "ospedale", "hôpital", "hospitalet",
-     "mater", "policlinico", "misericordiae", "nursing", "residential"]
+     "mater", "policlinico", "misericordiae", "nursing", "residential", "care", "home"]
 )  # fmt: skip
 PLACE_HEADS = frozenset(["lodge", "house", "manor", "grange", "gardens", "villa", "towers"])
 PATIENT_WORDS = frozenset(
