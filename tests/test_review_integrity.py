@@ -109,7 +109,7 @@ def test_a_held_outcome_rewritten_during_review_needs_a_decision_on_the_new_text
     alices_case, alice, dave
 ):
     outcome = forum_actions.post_outcome(
-        alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
+        alices_case, by=alice, text="Seen by Mr Hartmann on the ward.", justification="An eponym."
     )
     item = item_for(outcome)
     forum_actions.post_outcome(alices_case, by=alice, text=SWAPPED_IN, justification="Invented.")
@@ -125,7 +125,7 @@ def test_a_held_outcome_rewritten_during_review_needs_a_decision_on_the_new_text
 
 def test_a_held_outcome_rewritten_clean_still_waits_for_its_moderator(alices_case, alice):
     outcome = forum_actions.post_outcome(
-        alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
+        alices_case, by=alice, text="Seen by Mr Hartmann on the ward.", justification="An eponym."
     )
     forum_actions.post_outcome(alices_case, by=alice, text="Recovered well; no recurrence.")
     assert Outcome.objects.get(pk=outcome.pk).state == PostState.HELD
@@ -159,7 +159,7 @@ def test_a_flag_on_a_case_whose_outcome_is_held_gets_the_flag_actions(
     alices_case, alice, bob, dave
 ):
     outcome = forum_actions.post_outcome(
-        alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
+        alices_case, by=alice, text="Seen by Mr Hartmann on the ward.", justification="An eponym."
     )
     actions.flag(alices_case, by=bob, reason=Flag.Reason.UNPROFESSIONAL)
     flagged = item_for(alices_case)
@@ -200,7 +200,7 @@ def test_a_returned_outcome_goes_back_to_the_case_author_only(
     alices_case, alice, bob, client_for, dave
 ):
     outcome = forum_actions.post_outcome(
-        alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
+        alices_case, by=alice, text="Seen by Mr Hartmann on the ward.", justification="An eponym."
     )
     item = item_for(outcome)
     actions.decide(
@@ -217,7 +217,7 @@ def test_a_returned_outcome_goes_back_to_the_case_author_only(
 
 def test_deleting_a_case_withdraws_its_held_outcome(alices_case, alice):
     outcome = forum_actions.post_outcome(
-        alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
+        alices_case, by=alice, text="Seen by Mr Hartmann on the ward.", justification="An eponym."
     )
     forum_actions.delete_case(alices_case, by=alice)
     item = item_for(outcome)
@@ -228,7 +228,7 @@ def test_deleting_a_case_withdraws_its_held_outcome(alices_case, alice):
 
 def test_moving_a_case_moves_its_outcome_item(alices_case, alice, vascular):
     outcome = forum_actions.post_outcome(
-        alices_case, by=alice, text="Seen by Mr Hartmann's team.", justification="An eponym."
+        alices_case, by=alice, text="Seen by Mr Hartmann on the ward.", justification="An eponym."
     )
     forum_actions.edit_case(
         alices_case, by=alice, specialty=vascular, data=dict(CASE_DATA), tags=[]

@@ -29,7 +29,7 @@ from uploads import actions as upload_actions
 from uploads.models import Upload
 
 CLEAN = "Mesh repair went well; no seroma at six weeks."
-HELD = "Seen by Mr Hartmann's team after the repair."
+HELD = "Seen by Mr Hartmann on the ward after the repair."
 EXPECTED = (
     PermissionDenied,
     Http404,

@@ -279,7 +279,7 @@ def world(make_member, alice, bob, carol, dave, grace, erin, frank, vascular, he
         on = case(f"outcomehost{state}")
         words = f"Healed {marker('outcome', state)}."
         if state in {"held", "returned"}:  # through the screen, as an author would
-            words += " Seen by Mr Hartmann's team."
+            words += " Seen by Mr Hartmann on the ward."
         outcome = actions.post_outcome(on, by=alice, text=words, justification="An eponym.")
         if state == "returned":
             item = open_item_for(outcome)
