@@ -53,3 +53,24 @@ def test_a_hospitals_town_is_a_warning_as_the_hospital_is():
         ("institution", phi.QUASI),
         ("town", phi.QUASI),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("KIM Min-jun (RRN 680315-2******) admitted", "680315-2******"),
+        ("admitted 3\uc6d4 15\uc77c", "3\uc6d4 15\uc77c"),
+        ("Angela site manager x5520", "5520"),
+        ("Plastics paged pgr 3348", "3348"),
+        ("PAS: WILLIAMS, Gethin K998134 Adm", "WILLIAMS, Gethin"),
+    ],
+)
+def test_round_nine_numbers_and_labels_are_found(text, found):
+    assert any(found in f.text for f in phi.blocking(phi.scan(text))), phi.scan(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["seen at x1000 magnification", "WCC 9.2 x 10000", "spun at x3000 g"]
+)
+def test_multipliers_are_not_extensions(text):
+    assert phi.blocking(phi.scan(text)) == []

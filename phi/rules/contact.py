@@ -167,8 +167,17 @@ PHONES: list[Rule] = [
     rule(
         "pager",
         "phone",
-        r"\b(?:pager|bleep|beeper|page)\s*(?:#|no\.?|number|num)?\s*:?\s*(\d{3,6})\b",
+        r"\b(?:pager|bleep|beeper|page|pgr|paged(?: pgr)?)\s*(?:#|no\.?|number|num)?\s*:?\s*"
+        r"(\d{3,6})\b",
         re.I,
+        group=1,
+    ),
+    # An extension written x5520: "Angela site manager x5520".
+    rule(
+        "extension-x",
+        "phone",
+        r"(?<=[A-Za-z] )x(\d{4,5})\b"
+        r"(?![.,]\d|\s*(?i:magnification|mag\b|power|zoom|objective|g\b|rpm))",
         group=1,
     ),
     # "the bleep for IR? It's 4418 or 4481", "bleep me on 2287", "BLEEP SURG REG 1456":

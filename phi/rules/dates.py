@@ -187,7 +187,7 @@ DATES: list[Rule] = [
     rule(
         "date-cjk",
         "date",
-        r"(?:\d{4}\s?年\s?)?\d{1,2}\s?月\s?\d{1,2}\s?日|\d{4}\s?년\s?\d{1,2}\s?월\s?\d{1,2}\s?일",
+        r"(?:\d{4}\s?年\s?)?\d{1,2}\s?月\s?\d{1,2}\s?日|(?:\d{4}\s?년\s?)?\d{1,2}\s?월\s?\d{1,2}\s?일",
     ),
     # Other languages' months after a day: "3 avril 1972", "12. März 1951", "14 de mayo".
     rule(

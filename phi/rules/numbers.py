@@ -13,6 +13,8 @@ NATIONAL_IDS: list[Rule] = [
     rule("nino", "national_id", r"\b[A-Z]{2} \d{2} \d{2} \d{2} [A-D]\b"),
     rule("nino-compact", "national_id", r"\b[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]\b"),
     rule("uk-licence", "national_id", r"\b[A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2}\b"),
+    # Korea's resident registration number, often masked: "680315-2******".
+    rule("rrn", "national_id", r"\b\d{6}-[1-4](?:\d{6}|\*{6})(?![\w*])"),
     # Brazil's CPF "412.873.556-20"; Argentina's DNI "38.441.206" after its name.
     rule("cpf", "national_id", r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b"),
     rule(

@@ -639,6 +639,7 @@ def _surname_comma_first_name(t: Text) -> Iterator[Found]:
 # record number).
 _PATIENT_AFTER = re.compile(
     r"[ \t]*(?:\d{1,3}[ \t]?(?:y|yo|yrs?|[MFmf])\b|(?i:dob|d\.o\.b|mrn|nhs|chi|hosp|born)\b"
+    r"|[A-Z]{0,3}\d{5,}\b"  # "WILLIAMS, Gethin K998134", "ABOUD, Hassan 0071842"
     r"|\d{1,2}(?:[/\-]\d{1,2}[/\-]|\.\d{1,2}\.|[ \-/][A-Za-z]{3}[ \-/])\d{2,4}\b)"
 )
 
