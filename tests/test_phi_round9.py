@@ -74,3 +74,33 @@ def test_round_nine_numbers_and_labels_are_found(text, found):
 )
 def test_multipliers_are_not_extensions(text):
     assert phi.blocking(phi.scan(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # What the eleventh round (bench/blind11/) blocked on clean lines.
+        "Plan 28Fr ICD vs observation.",
+        "CONSULT: Gen Surg\nReason: ?appendicitis",
+        "PMH: Crohn's (Montreal A2L3B2), resection x2.",
+        "Kurze Frage: Patient, Sigmadivertikulitis Hinchey III, Hartmann oder Anastomose mit"
+        " Ileostoma?",
+        "58M smoker, Rutherford 5, toe gangrene.",
+        "My patient's wife has asked to film the consent.",
+    ],
+)
+def test_round_eleven_lookalikes_are_not_blocked(text):
+    assert phi.blocking(phi.scan(text)) == [], phi.scan(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Will, her husband, says she has been vomiting.", "Will"),
+        ("his wife May called at 6pm", "May"),
+        ("livraison pour Mme Dubois, 88 rue de la R\u00e9publique, 69002 Lyon", "Lyon"),
+        ("Montreal QC H2X 1Y4", "Montreal"),
+    ],
+)
+def test_round_eleven_fixes_keep_what_was_found(text, found):
+    assert any(found in f.text for f in phi.blocking(phi.scan(text))), phi.scan(text)

@@ -44,6 +44,7 @@ def _is_eponym(text: str) -> bool:
     )
 
 
+_DETERMINERS = frozenset(["my", "our", "your", "his", "her", "their", "its", "this", "that"])
 _PLACE_ENDS = frozenset(
     ["home", "house", "lodge", "hospital", "clinic", "centre", "center", "court", "manor",
      "gardens", "hall", "practice", "surgery", "hospice", "witness"]
@@ -65,6 +66,8 @@ def _untitled_name(text: str, match: re.Match[str]) -> bool:
         return False  # "Queensland Children's Hospital": a state's hospital
     if len(words) == 1:
         word = words[0]
+        if word.lower() in _DETERMINERS:
+            return False  # "My patient's wife"; but "Will, her husband", "his wife May""
         if word.lower() in COMMON and word.lower() not in FIRST_NAMES:
             return False  # "Contact her daughter", "Email his wife"
         if word.lower() in ENGLISH and word.lower() not in FIRST_NAMES:

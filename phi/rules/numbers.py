@@ -42,8 +42,11 @@ NATIONAL_IDS: list[Rule] = [
 
 
 def _not_clinical_value(text: str, match: re.Match[str]) -> bool:
-    # "A/C 600x12" (ventilator mode and settings), "Plan: 2/52" (two weeks).
-    return not re.fullmatch(r"\d+[xX\u00d7]\d+(?:/\d+)*|\d{1,3}/\d{1,3}", text)
+    # "A/C 600x12" (ventilator mode and settings), "Plan: 2/52" (two weeks), "Plan 28Fr ICD"
+    # (a drain's gauge).
+    return not re.fullmatch(
+        r"\d+[xX\u00d7]\d+(?:/\d+)*|\d{1,3}/\d{1,3}|\d{1,2}(?:Fr|FR|Ch|G)", text
+    )
 
 
 def _iban(text: str, match: re.Match[str]) -> bool:

@@ -118,6 +118,9 @@ def _town_word(text: str, match: re.Match[str]) -> bool:
         match.string[match.end(1) : match.end()].strip(" ,")
     ):
         return False  # "the Tokyo 2018 grading": guidelines and their year
+    after = match.string[match.end(1) : match.end()].strip(" ,")
+    if key in CLASSIFICATION_PLACES and after and " " not in after:
+        return False  # "Crohn's (Montreal A2L3B2)": a classification, not a postcode
     code = match.string[match.end(1) : match.end()]
     if key in COMMON and not any(c.isalpha() for c in code):
         return False  # "Page 1123": a pager, not Page, Arizona

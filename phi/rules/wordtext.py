@@ -451,6 +451,17 @@ def _shouting(found: list[Word]) -> bool:
     return bool(long) and sum(w.shape == "caps" for w in long) >= 0.6 * len(long)
 
 
+_GERMAN = frozenset(
+    ["und", "oder", "mit", "ist", "für", "nach", "bei", "eine", "einen", "wir", "nicht", "auf",
+     "zum", "zur", "vom", "sich", "wird", "ein", "der"]
+)  # fmt: skip
+
+
+def _german(found: list[Word]) -> bool:
+    seen = {w.key for w in found if w.key in _GERMAN and w.shape == "lower"}
+    return len(seen) >= 2
+
+
 class Text:
     """One text's words, and what its spacing and case say about them."""
 
@@ -460,6 +471,8 @@ class Text:
         self.text = text
         self.words = words(text) if found is None else found
         self.shouting = _shouting(self.words)
+        # German capitalises every noun: there, as in capitals, case says nothing of names.
+        self.nouns_capitalised = _german(self.words)
         self.colleagues = colleagues
 
     def adjacent(self, i: int, j: int, *, allow: str = " ") -> bool:
@@ -473,7 +486,7 @@ class Text:
 
     def capitalised(self, w: Word) -> bool:
         """Written as names are, in a text where that means something."""
-        if self.shouting:
+        if self.shouting or self.nouns_capitalised:
             return False
         return w.shape == "title" or (w.shape == "caps" and w.key not in MEDICAL)
 
