@@ -104,3 +104,22 @@ def test_round_eleven_lookalikes_are_not_blocked(text):
 )
 def test_round_eleven_fixes_keep_what_was_found(text, found):
     assert any(found in f.text for f in phi.blocking(phi.scan(text))), phi.scan(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ('Mom called: "Jaylen doesn\'t want to see the resident."', "Jaylen"),
+        ("Rahul, the patient's younger brother, is a medic.", "Rahul"),
+        ("Sign-out:\nDELGADO 7N-14 POD0 lap chole", "DELGADO"),
+    ],
+)
+def test_round_eleven_shapes_are_found(text, found):
+    assert any(found in f.text for f in phi.blocking(phi.scan(text))), phi.scan(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Grace will check the bloods.", "Elin could you send me the slides?"]
+)
+def test_a_first_name_before_a_question_is_a_colleague_asked(text):
+    assert phi.blocking(phi.scan(text)) == [], phi.scan(text)

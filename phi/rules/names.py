@@ -155,6 +155,7 @@ NAMES: list[Rule] = [
         "name-relation",
         "name",
         rf"\b({FULL_NAME}|{NAME}),?\s+(?:the\s+)?(?:patient's|his|her|their)\s+"
+        r"(?:(?:younger|older|elder|eldest|youngest|little|big|twin|only|late|estranged)\s+)?"
         rf"(?:{RELATIONS})\b",
         group=1,
         keep=_untitled_name,

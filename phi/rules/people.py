@@ -483,6 +483,17 @@ SUBJECT_VERBS = frozenset(
         "refused",
         "declined",
         "agreed",
+        # Contractions: "Jaylen doesn't want to see the resident".
+        "doesn't",
+        "didn't",
+        "isn't",
+        "wasn't",
+        "won't",
+        "can't",
+        "hasn't",
+        "hadn't",
+        "wouldn't",
+        # Not "can", "could", "did": "Elin could you send the slides?" asks a colleague.
     ]
 )
 
@@ -796,7 +807,10 @@ def _list_entries(t: Text) -> Iterator[Found]:
         yield Found(w.start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
 
 
-_BED_AFTER = re.compile(r"[ \t]+(?i:bed|bay|rm|room)[ \t]?\d{1,3}\b")
+# A bed after the name, or a unit's room code: "WHITAKER 7N-20 SBO w/ NGT".
+_BED_AFTER = re.compile(
+    r"[ \t]+(?:(?i:bed|bay|rm|room)[ \t]?\d{1,3}\b|\d{1,2}[A-Z]{1,2}-\d{1,3}[A-Z]?\b)"
+)
 
 
 def _name_before_bed(t: Text) -> Iterator[Found]:
