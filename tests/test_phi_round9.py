@@ -123,3 +123,28 @@ def test_round_eleven_shapes_are_found(text, found):
 )
 def test_a_first_name_before_a_question_is_a_colleague_asked(text):
     assert phi.blocking(phi.scan(text)) == [], phi.scan(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # The twelfth round (bench/blind12/).
+        ("Ameliyat tarihi: 19 May\u0131s.", "19 May\u0131s"),
+        ("Yak\u0131n\u0131: e\u015fi Mustafa 0532 417 88 90.", "Mustafa"),
+        ("Yak\u0131n\u0131: e\u015fi Mustafa 0532 417 88 90.", "0532 417 88 90"),
+        ("Anh\u00f6rig: dotter Karin tel 070-412 88 31.", "Karin"),
+        ("Codice fiscale RSSMRA48T12H501Z.", "RSSMRA48T12H501Z"),
+        ("CPR-nr 150699-1234.", "150699-1234"),
+        ("histo on JOHNSON, Latoya (lab no H24-008817)", "H24-008817"),
+        ("List: Lim W.K. (S7829134D) \u2013 lap Nissen", "Lim W.K"),
+        ("to 9 Pembroke Cottages, Dublin 4.", "Dublin 4"),
+        ("Alta: 5 de novembro", "5 de novembro"),
+        ("on nights across Easter again", "Easter"),
+    ],
+)
+def test_round_twelve_shapes_are_found(text, found):
+    assert any(found in f.text for f in phi.blocking(phi.scan(text))), phi.scan(text)
+
+
+def test_dublin_two_hours_away_is_not_a_district():
+    assert phi.blocking(phi.scan("Dublin 2 hours away by road.")) == []

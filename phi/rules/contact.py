@@ -172,6 +172,8 @@ PHONES: list[Rule] = [
         re.I,
         group=1,
     ),
+    # Turkish and Nordic mobiles in pairs: "0532 417 88 90", "070-412 88 31".
+    rule("phone-pairs", "phone", r"(?<![\w+-])0\d{2,3}[- ]\d{3} \d{2} \d{2}\b"),
     # An extension written x5520: "Angela site manager x5520".
     rule(
         "extension-x",

@@ -178,7 +178,8 @@ DATES: list[Rule] = [
     rule(
         "date-feast",
         "date",
-        r"\b(?i:over|for|at|before|after|until|till|since|by|on|during|around)\s+(?:the\s+)?"
+        r"\b(?i:over|for|at|before|after|until|till|since|by|on|during|around|across|through)"
+        r"\s+(?:the\s+)?"
         r"(Christmas|Xmas|Easter|Eid(?:\s+al-\w+)?|Diwali|Hanukkah|Passover|Ramadan|Thanksgiving|"
         r"Hogmanay|Vaisakhi|Chinese New Year|Lunar New Year|New Year)\b",
         group=1,

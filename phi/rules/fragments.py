@@ -13,7 +13,10 @@ FOREIGN_MONTHS = (
     r"mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|"
     r"febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|"
     r"mar[çc]o|maio|junho|julho|setembro|outubro|dezembro|januari|februari|maart|mei|"
-    r"augustus|dez|okt|dic|ene|fev|janv|f[ée]vr|avr|juil)"
+    r"augustus|dez|okt|dic|ene|fev|janv|f[ée]vr|avr|juil|novembro|augusti|maj|"
+    # Turkish: "19 May\u0131s", "3 A\u011fustos".
+    r"ocak|şubat|subat|nisan|may\u0131s|mayis|haziran|temmuz|ağustos|agustos|eylül|eylul|ekim|"
+    r"kas\u0131m|kasim|aral\u0131k|aralik)"
 )
 ORDINAL_WORDS = (
     r"(?:(?:twenty|thirty)[\s-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
@@ -50,5 +53,6 @@ RELATIONS = (
 STREET_TYPES = (
     r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Close|Way|Court|Ct|Place|Pl|Crescent|"
     r"Terrace|Boulevard|Blvd|Gardens|Grove|Square|Row|Mews|Walk|Parade|Highway|Hwy|Circle|"
-    r"Green|View|Rise|Hill|Wharf|Quay|Embankment|Approach|Gate|Wynd|Yard|Park"
+    r"Green|View|Rise|Hill|Wharf|Quay|Embankment|Approach|Gate|Wynd|Yard|Park|Cottages|Villas|"
+    r"Buildings|Mansions"
 )

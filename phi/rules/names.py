@@ -47,7 +47,7 @@ def _is_eponym(text: str) -> bool:
 _DETERMINERS = frozenset(["my", "our", "your", "his", "her", "their", "its", "this", "that"])
 _PLACE_ENDS = frozenset(
     ["home", "house", "lodge", "hospital", "clinic", "centre", "center", "court", "manor",
-     "gardens", "hall", "practice", "surgery", "hospice", "witness"]
+     "gardens", "hall", "practice", "surgery", "hospice", "witness", "hostel"]
 )  # fmt: skip
 
 
@@ -148,6 +148,14 @@ NAMES: list[Rule] = [
         "name",
         r"\b(?i:pt|patient)\.?\s\(?(?:(?i:initials)\s)?([A-Z]\.\s?[A-Z]\.(?:\s?[A-Z]\.)?)",
         group=1,
+    ),
+    # Singaporean and Malaysian lists: "Lim W.K. (S7829134D)", "Rahman A. (S8012345G)".
+    rule(
+        "surname-dotted-initials",
+        "name",
+        r"\b([A-Z][a-z]{1,20} [A-Z]\.(?:[A-Z]\.)?)\s*\((?=[A-Z]?\d{5,}|[A-Z]\d{7}[A-Z]\))",
+        group=1,
+        keep=_not_a_word_first,
     ),
     # "Gurpreet Singh, the patient's brother"; "Siobhan Byrne, 52,"; "Giovanni Rossi (MRN …)";
     # a lone first name in the same places ("Anya, his twin sister, …"; "Tomasz, 34, …").

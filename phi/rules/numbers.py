@@ -13,6 +13,14 @@ NATIONAL_IDS: list[Rule] = [
     rule("nino", "national_id", r"\b[A-Z]{2} \d{2} \d{2} \d{2} [A-D]\b"),
     rule("nino-compact", "national_id", r"\b[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]\b"),
     rule("uk-licence", "national_id", r"\b[A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2}\b"),
+    # Italy's codice fiscale "RSSMRA48T12H501Z"; Denmark's CPR "150699-1234" after its name.
+    rule("codice-fiscale", "national_id", r"\b[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z]\b"),
+    rule(
+        "cpr",
+        "national_id",
+        r"\b(?i:CPR|personnummer|personnr)[-.]?(?:nr\.?|no\.?|number)?\s*:?\s*(\d{6}-?\d{4})\b",
+        group=1,
+    ),
     # Korea's resident registration number, often masked: "680315-2******".
     rule("rrn", "national_id", r"\b\d{6}-[1-4](?:\d{6}|\*{6})(?![\w*])"),
     # Brazil's CPF "412.873.556-20"; Argentina's DNI "38.441.206" after its name.
@@ -96,7 +104,7 @@ RECORD_NUMBERS: list[Rule] = [
         r"batch|device|implant|pacemaker|UR|URN|CRN|K-?number|vehicle|licen[cs]e plate|"
         r"plate|beneficiary|subscriber|ID|prontu[aá]rio|NHC|historia cl[ií]nica|dossier|"
         r"Fallnummer|cartella|ref|reference|lab ref|accession|specimen|case|registry|"
-        r"hospital number|sample|report)\b"
+        r"hospital number|sample|report|lab)\b"
         r"(?:\s+(?:number|no\.?|num|#|ID|id|code))?\s*(?:is|was|:|#|=|of)?\s*"
         r"((?-i:[A-Z]{0,4})[-/ ]?\d[\dA-Z/-]{2,20}[\dA-Z]|[A-Z]{1,4}\d{4,}[A-Z]?|"
         r"(?-i:[A-Z]{2,4}) \d{3} \d{4}|(?-i:[A-Z]{2,4})-\d{3,})\b",

@@ -236,6 +236,12 @@ TOWNS: list[Rule] = [
         group=2,
         keep=_after_a_listed_town,
     ),
+    # Dublin's postal districts: "9 Pembroke Cottages, Dublin 4".
+    rule(
+        "dublin-district",
+        "place",
+        r"\bDublin \d{1,2}W?\b(?![\d:/]|\.\d|\s*(?i:km|miles|mins?|minutes|h\b|hrs?|hours))",
+    ),
     # An Irish county: "Ballinrobe, Co. Mayo" (the town before it too).
     rule(
         "county",

@@ -132,6 +132,12 @@ RELATIONS = frozenset(
         "nok",
         "niece",
         "wf",
+        "dotter",
+        "datter",
+        "hustru",
+        "eşi",
+        "oğlu",
+        "k\u0131z\u0131",
         "worker",
         "officer",
         "mate",
@@ -556,7 +562,8 @@ INSTITUTION_WORDS = frozenset(
      "airport", "medical", "health", "children's", "royal", "memorial", "general", "centre",
      "center", "trust", "college", "school", "lodge", "station", "plant", "universitario",
      "universitaire", "clinica", "clinique", "klinikum", "ospedale", "hôpital", "hospitalet",
-     "mater", "policlinico", "misericordiae", "nursing", "residential", "care", "home"]
+     "mater", "policlinico", "misericordiae", "nursing", "residential", "care", "home",
+     "hostel"]
 )  # fmt: skip
 PLACE_HEADS = frozenset(["lodge", "house", "manor", "grange", "gardens", "villa", "towers"])
 PATIENT_WORDS = frozenset(
