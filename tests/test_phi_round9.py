@@ -148,3 +148,15 @@ def test_round_twelve_shapes_are_found(text, found):
 
 def test_dublin_two_hours_away_is_not_a_district():
     assert phi.blocking(phi.scan("Dublin 2 hours away by road.")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # What the thirteenth round (bench/blind13/) blocked on clean lines.
+        "Rad says HCC LI-RADS 5, path says dysplastic nodule.",
+        "D/c home with husband tmrw. OPD physio in 2/52.",
+    ],
+)
+def test_round_thirteen_lookalikes_are_not_blocked(text):
+    assert phi.blocking(phi.scan(text)) == [], phi.scan(text)

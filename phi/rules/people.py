@@ -259,6 +259,7 @@ def _lone_unknown_name(t: Text, relation: Word, name: Word) -> bool:
         relation.key not in ("pt", "patient")
         and not t.shouting
         and len(name.key) >= 4
+        and any(c in "aeiouy" for c in name.key)  # "husband tmrw": shorthand has no vowels
         and _plain_unknown(name)
         and not name.key.endswith(("s", "er", "est", "ise", "ize", "ful", "less", "able"))
     )
@@ -316,6 +317,11 @@ def _unknown_pair_is_a_name(t: Text, i: int) -> bool:
     return not any(c.isdigit() for c in after)
 
 
+# Particles of surnames: "DA SILVA R", "VAN DIJK", "AL AMIN", "BIN OMAR".
+_PARTICLES = frozenset(
+    ["da", "de", "di", "du", "do", "dos", "das", "van", "von", "der", "le", "la", "al", "el",
+     "bin", "ibn", "ap", "mac", "mc", "st", "del", "ben", "abu"]
+)  # fmt: skip
 _ROMAN = frozenset(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"])
 _CONTRACTIONS = tuple(
     f"{apostrophe}{end}" for apostrophe in "'\u2019" for end in ("ve", "ll", "re", "d", "m", "t")
@@ -358,6 +364,16 @@ def _bare_full_names(t: Text) -> Iterator[Found]:
             and t.adjacent(i - 1, i, allow=" .")
         ):
             continue  # "Dr Imran Siddiqui", "Sister Bernadette Walsh", "Sr Eilidh MacLeod"
+        if (
+            first.shape == "caps"
+            and second.shape == "caps"
+            and not t.shouting
+            and (
+                (len(first.key) <= 3 and first.key not in FIRST_NAMES | _PARTICLES)
+                or t.text[second.end : second.end + 1] == "-"
+            )
+        ):
+            continue  # "HCC LI-RADS 5": acronyms in a mixed-case text
         if t.capitalised(first) and t.capitalised(second) and first.shape == second.shape:
             # "Mathias Ruud": a first name (or two surnames) and a surname-shaped word.
             if second.key in COMMON and second.key not in SURNAMES:
