@@ -160,3 +160,16 @@ def test_dublin_two_hours_away_is_not_a_district():
 )
 def test_round_thirteen_lookalikes_are_not_blocked(text):
     assert phi.blocking(phi.scan(text)) == [], phi.scan(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Przyj\u0119ty 2 maja, wypisany 9 maja 2024.", "2 maja"),
+        ("RUT 12.345.678-5, postoperatorio", "12.345.678-5"),
+        ("Hand surg on call pager 4-2219.", "4-2219"),
+        ("Home with her sister in Bexhill.", "Bexhill"),
+    ],
+)
+def test_round_thirteen_shapes_are_found(text, found):
+    assert any(found in f.text for f in phi.blocking(phi.scan(text))), phi.scan(text)

@@ -168,7 +168,7 @@ PHONES: list[Rule] = [
         "pager",
         "phone",
         r"\b(?:pager|bleep|beeper|page|pgr|paged(?: pgr)?)\s*(?:#|no\.?|number|num)?\s*:?\s*"
-        r"(\d{3,6})\b",
+        r"(\d{3,6}|\d-\d{4})\b",  # "pager 4-2219"
         re.I,
         group=1,
     ),

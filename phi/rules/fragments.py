@@ -16,7 +16,10 @@ FOREIGN_MONTHS = (
     r"augustus|dez|okt|dic|ene|fev|janv|f[ée]vr|avr|juil|novembro|augusti|maj|"
     # Turkish: "19 May\u0131s", "3 A\u011fustos".
     r"ocak|şubat|subat|nisan|may\u0131s|mayis|haziran|temmuz|ağustos|agustos|eylül|eylul|ekim|"
-    r"kas\u0131m|kasim|aral\u0131k|aralik)"
+    r"kas\u0131m|kasim|aral\u0131k|aralik|"
+    # Polish, in the genitive after a day: "2 maja", "9 maja 2024".
+    r"stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrze\u015bnia|"
+    r"pa\u017adziernika|listopada|grudnia)"
 )
 ORDINAL_WORDS = (
     r"(?:(?:twenty|thirty)[\s-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"

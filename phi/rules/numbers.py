@@ -13,6 +13,8 @@ NATIONAL_IDS: list[Rule] = [
     rule("nino", "national_id", r"\b[A-Z]{2} \d{2} \d{2} \d{2} [A-D]\b"),
     rule("nino-compact", "national_id", r"\b[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]\b"),
     rule("uk-licence", "national_id", r"\b[A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2}\b"),
+    # Chile's RUT "12.345.678-5".
+    rule("rut", "national_id", r"\b\d{1,2}\.\d{3}\.\d{3}-[\dkK]\b"),
     # Italy's codice fiscale "RSSMRA48T12H501Z"; Denmark's CPR "150699-1234" after its name.
     rule("codice-fiscale", "national_id", r"\b[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z]\b"),
     rule(

@@ -20,6 +20,12 @@ SURNAMES = load("surnames")
 # "Trois-Rivières", "Stratford-upon-Avon": the text is cut into words at hyphens, so each
 # hyphenated town is also known by its words.
 PLACES = (lambda towns: towns | {t.replace("-", " ") for t in towns if "-" in t})(load("places"))
+# "Bexhill-on-Sea", "Newcastle-under-Lyme": people say the first part.
+PLACES |= {
+    t.split("-")[0]
+    for t in PLACES
+    if re.search(r"-(?:on|upon|under|by|in|le)-", t) and len(t.split("-")[0]) >= 4
+}
 
 
 def fold(key: str) -> str:
