@@ -169,7 +169,15 @@ def test_round_thirteen_lookalikes_are_not_blocked(text):
         ("RUT 12.345.678-5, postoperatorio", "12.345.678-5"),
         ("Hand surg on call pager 4-2219.", "4-2219"),
         ("Home with her sister in Bexhill.", "Bexhill"),
+        ("The Nakamura family have asked for a second opinion.", "Nakamura"),
     ],
 )
 def test_round_thirteen_shapes_are_found(text, found):
     assert any(found in f.text for f in phi.blocking(phi.scan(text))), phi.scan(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["the Royal family", "the Glasgow family", "the Whipple family meeting went well"]
+)
+def test_a_family_that_is_no_surname_is_not_a_name(text):
+    assert phi.blocking(phi.scan(text)) == []

@@ -919,6 +919,26 @@ def _labelled_names(t: Text) -> Iterator[Found]:
         yield Found(start, ws[last].end, "colleague" if t.is_colleague(found) else "name")
 
 
+def _families(t: Text) -> Iterator[Found]:
+    """ "The Nakamura family have asked for a second opinion": a surname before "family"."""
+    ws = t.words
+    for i in range(1, len(ws) - 1):
+        w = ws[i]
+        if ws[i - 1].key != "the" or ws[i + 1].key not in ("family", "family's", "families"):
+            continue
+        if not t.capitalised(w) or not t.adjacent(i, i + 1) or len(w.key) < 3:
+            continue
+        key = w.key
+        if key in COMMON or key in NOT_NAMES or key in REGIONS or key in CLASSIFICATION_PLACES:
+            continue  # "the Royal family", "the Glasgow family"
+        if key in EPONYMS:
+            continue  # "the Whipple family meeting": the family of the man who had one
+        listed = key in SURNAMES and key not in MEDICAL
+        unknown = not (key in ENGLISH or key in MEDICAL or key in EPONYMS or is_place(key))
+        if listed or unknown:
+            yield Found(w.start, w.end, "colleague" if key in t.colleagues else "name")
+
+
 def find(
     text: str, colleagues: Collection[str] = (), found: list[Word] | None = None
 ) -> Iterator[Found]:
@@ -937,3 +957,4 @@ def find(
     yield from _name_before_bed(t)
     yield from _labelled_names(t)
     yield from _surnames_with_an_initial(t)
+    yield from _families(t)
