@@ -181,3 +181,15 @@ def test_round_thirteen_shapes_are_found(text, found):
 )
 def test_a_family_that_is_no_surname_is_not_a_name(text):
     assert phi.blocking(phi.scan(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # What the fourteenth round (bench/blind14/) blocked on clean lines.
+        "Plan: TTO 28/7 extended VTE prophylaxis.",
+        "pain 7/10, oramorph given; pain 3/10 at 15:00.",
+    ],
+)
+def test_round_fourteen_lookalikes_are_not_blocked(text):
+    assert phi.blocking(phi.scan(text)) == [], phi.scan(text)

@@ -23,8 +23,17 @@ from phi.rules.wordtext import COMMON, MEDICAL
 # counts ("2/18 nodes"), so the words around it must not say it is one of those.
 _DURATION_BEFORE = re.compile(
     r"(?i)(?:\b(?:for|x|over|last|past|within|after|in|of|nodes?|score|GCS|power|pain|"
-    r"ratio|od|bd|tds|qds|qid|tid|daily|nocte|mane|prn|at)|[x\u00d7])\s*$"
+    r"ratio|od|bd|tds|qds|qid|tid|daily|nocte|mane|prn|at|TTO|TTA|supply|course)|[x\u00d7])"
+    r"\s*$"  # "TTO 28/7": twenty-eight days of tablets
 )
+
+
+def _not_a_score(text: str, match: re.Match[str]) -> bool:
+    # "pain 3/10 at 15:00": a score, then the time it was taken.
+    before = match.string[max(0, match.start() - 12) : match.start()]
+    return not _SCORE_BEFORE.search(before) and not text.endswith("/10")
+
+
 _DURATION_AFTER = re.compile(
     r"(?i)^\s*(?:ago|hx|history|post|of|later|course|duration|old|nodes?|lymph|positive|"
     r"negative|cores?|biops(?:y|ies)|patients|pts|cases|segments|LNs?|ribs|hours?|hrs?|"
@@ -142,6 +151,7 @@ DATES: list[Rule] = [
         "date-pair-time",
         "date",
         r"(?<![\d/.])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])(?=\s+(?:at\s+)?\d{1,2}[:.]\d{2}\b)",
+        keep=_not_a_score,
     ),
     # A month and a year: "in March 2022" (a year alone is fine, a month is not).
     rule(

@@ -53,9 +53,9 @@ NATIONAL_IDS: list[Rule] = [
 
 def _not_clinical_value(text: str, match: re.Match[str]) -> bool:
     # "A/C 600x12" (ventilator mode and settings), "Plan: 2/52" (two weeks), "Plan 28Fr ICD"
-    # (a drain's gauge).
+    # (a drain's gauge), "Plan: TTO 28/7" (tablets to take out for 28 days).
     return not re.fullmatch(
-        r"\d+[xX\u00d7]\d+(?:/\d+)*|\d{1,3}/\d{1,3}|\d{1,2}(?:Fr|FR|Ch|G)", text
+        r"\d+[xX\u00d7]\d+(?:/\d+)*|(?:[A-Z]{2,4} )?\d{1,3}/\d{1,3}|\d{1,2}(?:Fr|FR|Ch|G)", text
     )
 
 
