@@ -321,6 +321,10 @@ MFA_ADAPTER = "members.mfa.MFAAdapter"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("SCRUBROOM_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Scrubroom"
+# One 30-second step either side (RFC 6238's allowance for delay): a code typed on a phone as
+# it turns over is still taken. allauth marks a used code for the whole window, so a code
+# still works once only.
+MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
 # Passkeys need a secure origin; plain http://127.0.0.1 is allowed only while developing.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
