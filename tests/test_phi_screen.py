@@ -315,6 +315,17 @@ def test_a_member_named_with_a_title_is_a_colleague(alices_case, client_for, bob
     assert Reply.objects.get().state == PostState.PUBLISHED
 
 
+def test_a_member_named_by_an_initial_is_a_colleague_on_the_reply_path_too(
+    alices_case, client_for, bob, dave
+):
+    # The screen marks "D. Lindqvist" a colleague when it is told Lindqvist is a member; the
+    # reply path must look the surname up for it to be told.
+    body = "D. Lindqvist did a Shouldice on a similar one."
+    response = client_for(bob).post(f"/cases/{alices_case.pk}/replies/", {"body": body})
+    assert response.status_code == 302
+    assert Reply.objects.get().state == PostState.PUBLISHED
+
+
 def test_a_suspended_members_surname_is_not_a_colleague(alices_case, client_for, bob, make_member):
     from members.models import User
 

@@ -613,11 +613,13 @@ def _unknown_possessives(t: Text) -> Iterator[Found]:
 
 def name_words(text: str) -> set[str]:
     """The words of `text` that could be a colleague's surname: those after a title (Mr, Dr,
-    Miss…) and the words of bare full names, lower case."""
+    Miss…) or an initial ("T. Siddiqui"), and the words of bare full names, lower case."""
     t = Text(text, ())
     found: set[str] = set()
     for i, w in enumerate(t.words):
-        if (w.key in PATIENT_TITLES or w.key in CLINICIAN_TITLES) and i + 1 < len(t.words):
+        titled = w.key in PATIENT_TITLES or w.key in CLINICIAN_TITLES
+        initial = w.shape == "initial" and t.text[w.end : w.end + 1] == "."
+        if (titled or initial) and i + 1 < len(t.words):
             last = _extend_surname(t, i + 1, trusted=True)
             found.update(word.key for word in t.words[i + 1 : last + 1])
     for name in _bare_full_names(t):
