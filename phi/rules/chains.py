@@ -18,7 +18,6 @@ from phi.rules.wordtext import (
     CLINICIAN_TITLES,
     ENGLISH,
     EPONYMS,
-    FOLDED_VILLAGES,
     INSTITUTION_WORDS,
     MEDICAL,
     MONTH_NAMES,
@@ -26,14 +25,16 @@ from phi.rules.wordtext import (
     PATIENT_TITLES,
     REGIONS,
     Found,
-    fold,
     is_place,
+    is_village,
 )
 
 # What a link of the chain is: one to four capitalised words ("Victoria Island", "Isle of
 # Skye", "Bad Homburg", "Montréal"), then the end of the link.
 _WORD = r"[A-ZÀ-Þ][A-Za-zÀ-ÿ'\u2019\-]{1,30}"
-_GROUP = rf"{_WORD}(?:[ \t]+(?:{_WORD}|of|na|de|la|le|du|do|da|am|an|upon|on)){{0,3}}"
+# The small words inside a town's name: "Isle of Skye", "Bad Homburg am …", "Stoke upon Trent".
+_SMALL = frozenset(["of", "na", "de", "la", "le", "du", "do", "da", "am", "an", "upon", "on"])
+_GROUP = rf"{_WORD}(?:[ \t]+(?:{_WORD}|{'|'.join(sorted(_SMALL))})){{0,3}}"
 # The end of a link: punctuation, a number or a state's code next ("Cape Town 8001").
 _LINK_END = r"(?=[ \t]*(?:[,.;)\n]|$|[ \t]+\d|[ \t]+[A-Z]{2,3}\b|[ \t]+[-\u2013\u2014]))"
 _AFTER = re.compile(rf",[ \t]*({_GROUP}){_LINK_END}")
@@ -52,7 +53,7 @@ INSTITUTION_SEEDS = frozenset(["institution"])
 
 
 def _listed(key: str) -> bool:
-    return is_place(key) or fold(key) in FOLDED_VILLAGES
+    return is_place(key) or is_village(key)
 
 
 def _a_link(group: str, *, from_place: bool) -> bool:
@@ -73,9 +74,8 @@ def _a_link(group: str, *, from_place: bool) -> bool:
         return True
     if not from_place:
         return False
-    small = {"of", "na", "de", "la", "le", "du", "do", "da", "am", "an", "upon", "on"}
-    return all(k in small or k not in ENGLISH or _listed(k) for k in keys) and not all(
-        k in small for k in keys
+    return all(k in _SMALL or k not in ENGLISH or _listed(k) for k in keys) and not all(
+        k in _SMALL for k in keys
     )
 
 
@@ -124,13 +124,11 @@ def links(text: str, found: Iterable[tuple[int, int, str]]) -> Iterator[Found]:
                 code = _POSTCODE_AFTER.match(text, end)
                 if code and free(*code.span(1)):
                     new.append((code.start(1), code.end(1), "postcode"))
-        if not new:
-            return
-        kept = []
+        seeds = []
         for start, end, kind in new:
-            if free(start, end):
+            if free(start, end):  # two seeds can reach the same neighbour
                 take(start, end)
-                kept.append((start, end, kind))
+                seeds.append((start, end, kind))
                 yield Found(start, end, kind)
-        new = kept
-        seeds = new
+        if not seeds:
+            return

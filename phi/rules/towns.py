@@ -16,7 +16,6 @@ from phi.rules.wordtext import (
     ENGLISH,
     EPONYMS,
     FIRST_NAMES,
-    FOLDED_VILLAGES,
     FUNCTION_WORDS,
     INSTITUTION_WORDS,
     MEDICAL,
@@ -28,11 +27,10 @@ from phi.rules.wordtext import (
     QUALIFIERS,
     REGIONS,
     SURNAMES,
-    VILLAGES,
     Found,
     Text,
-    fold,
     is_place,
+    is_village,
     may_start_place,
     opens_sentence,
     place_lengths,
@@ -196,7 +194,7 @@ def _village_at(t: Text, j: int) -> int | None:
         if last >= len(ws) or any(not t.adjacent(k, k + 1, allow=" -") for k in range(j, last)):
             continue
         key = " ".join(w.key for w in ws[j : last + 1])
-        if key not in VILLAGES and fold(key) not in FOLDED_VILLAGES:
+        if not is_village(key):
             continue
         if length == 1 and (
             key in COMMON

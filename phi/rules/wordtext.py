@@ -60,6 +60,11 @@ def is_place(key: str) -> bool:
     return key in PLACES or (key if key.isascii() else fold(key)) in FOLDED_PLACES
 
 
+def is_village(key: str) -> bool:
+    """A village of the list (1,000 to 5,000 people), however the accents are written."""
+    return key in VILLAGES or fold(key) in FOLDED_VILLAGES
+
+
 def may_start_place(key: str) -> bool:
     return (key if key.isascii() else fold(key)) in PLACE_FIRST_WORDS
 
